@@ -1,0 +1,5 @@
+"""`python -m citycourse`."""
+
+from citycourse.app import main
+
+main()

@@ -1,0 +1,150 @@
+"""What every command shares: consoles, error rendering, exit codes, input lookup.
+
+Only the Typer layer imports this module; the core never prints.
+"""
+
+from __future__ import annotations
+
+import functools
+import json
+import sys
+from collections.abc import Callable
+from pathlib import Path
+from typing import TYPE_CHECKING, Any, TypeVar
+
+import typer
+from rich.console import Console
+from rich.markup import escape
+
+from citycourse.errors import EXIT_BUILD, CitycourseError, InputError, Problem
+
+if TYPE_CHECKING:
+    from citycourse.loading import Library, Project
+    from citycourse.models import CityProfile, Curriculum
+
+console = Console(highlight=False, soft_wrap=True)
+err_console = Console(stderr=True, highlight=False, soft_wrap=True)
+STATE: dict[str, Any] = {"debug": False, "json_errors": False}
+
+F = TypeVar("F", bound=Callable[..., Any])
+
+
+def render_problem(problem: Problem) -> None:
+    colour = "red" if problem.severity == "error" else "yellow"
+    err_console.print(f"[bold {colour}]{problem.severity}[/] [bold]{escape(problem.location)}[/]: {escape(problem.message)}")
+    for label in ("field", "found", "expected", "hint"):
+        value = getattr(problem, label)
+        if value:
+            err_console.print(f"    [dim]{label}:[/] {escape(str(value))}")
+
+
+def render_problems(problems: list[Problem]) -> None:
+    for problem in problems:
+        render_problem(problem)
+
+
+def problems_json(problems: list[Problem]) -> str:
+    return json.dumps(
+        {
+            "ok": not any(p.severity == "error" for p in problems),
+            "errors": sum(p.severity == "error" for p in problems),
+            "warnings": sum(p.severity == "warning" for p in problems),
+            "problems": [p.to_dict() for p in problems],
+        },
+        indent=2,
+        ensure_ascii=False,
+    )
+
+
+def guarded(func: F) -> F:
+    """Turn core errors into Rich messages and exit codes; no traceback unless --debug."""
+
+    @functools.wraps(func)
+    def wrapper(*args: Any, **kwargs: Any) -> Any:
+        try:
+            return func(*args, **kwargs)
+        except (typer.Exit, typer.Abort, SystemExit):
+            raise
+        except InputError as exc:
+            if STATE["json_errors"]:
+                console.print_json(problems_json(exc.problems))
+            else:
+                render_problems(exc.problems)
+                err_console.print(f"[bold red]{escape(str(exc))}[/]")
+            raise typer.Exit(exc.exit_code) from None
+        except CitycourseError as exc:
+            problems = getattr(exc, "problems", None) or []
+            render_problems(problems)
+            err_console.print(f"[bold red]error:[/] {escape(str(exc))}")
+            if exc.hint:
+                err_console.print(f"    [dim]hint:[/] {escape(exc.hint)}")
+            raise typer.Exit(exc.exit_code) from None
+        except KeyboardInterrupt:
+            err_console.print("[yellow]interrupted; nothing was left half-written[/]")
+            raise typer.Exit(130) from None
+        except Exception as exc:  # noqa: BLE001 - last line of defence for the user
+            if STATE["debug"]:
+                raise
+            err_console.print(f"[bold red]internal error:[/] {escape(type(exc).__name__)}: {escape(str(exc))}")
+            err_console.print("    [dim]hint:[/] rerun with --debug for the traceback and report it")
+            raise typer.Exit(EXIT_BUILD) from None
+
+    return wrapper  # type: ignore[return-value]
+
+
+def open_project(project_dir: Path | None) -> Project:
+    from citycourse.loading import Project
+
+    return Project(project_dir.resolve()) if project_dir else Project.find()
+
+
+def load_checked(project: Project) -> Library:
+    """The whole project, validated; raises InputError listing every problem."""
+    from citycourse.loading import load_project
+
+    library = load_project(project)
+    for warning in (p for p in library.problems.items if p.severity == "warning"):
+        render_problem(warning)
+    library.problems.raise_if_errors()
+    return library
+
+
+def resolve(library: Library, project: Project, kind: str, ref: str) -> Any:
+    """An id from the project, or a path to a file (which is loaded and validated)."""
+    from citycourse.errors import UsageError
+    from citycourse.loading import load_file
+
+    table = library.curricula if kind == "curriculum" else library.cities
+    if ref in table:
+        return table[ref]
+    path = Path(ref)
+    if path.suffix in (".yaml", ".yml") or path.exists():
+        if not path.exists():
+            raise UsageError(f"{kind} file {ref} not found", hint="check the path")
+        model, _, problems = load_file(path, kind)
+        if model is None:
+            raise InputError(problems)
+        return model
+    known = ", ".join(sorted(table)) or "none"
+    raise UsageError(f"unknown {kind} {ref!r}", hint=f"known {kind} ids: {known}; or give a path to a YAML file")
+
+
+def plan_inputs(
+    project_dir: Path | None, curriculum_ref: str, city_ref: str
+) -> tuple[Project, Library, Curriculum, CityProfile]:
+    project = open_project(project_dir)
+    library = load_checked(project)
+    curriculum = resolve(library, project, "curriculum", curriculum_ref)
+    city = resolve(library, project, "city", city_ref)
+    from citycourse.errors import ProblemList
+
+    problems = ProblemList()
+    for module_id in curriculum.module_ids:
+        if module_id not in library.modules:
+            problems.add(Problem(str(curriculum_ref), f"curriculum names unknown module {module_id!r}"))
+    problems.raise_if_errors()
+    return project, library, curriculum, city
+
+
+def is_terminal() -> bool:
+    return sys.stdout.isatty()

@@ -1,0 +1,596 @@
+"""YAML files → models, with `file:line:col` errors. The only place that reads them.
+
+Fast path: the C safe loader builds plain data and pydantic validates it.
+Only when something is wrong do we parse the file again into nodes to find
+the line and column of the offending field, so valid files cost little more
+than a bare `yaml.load`.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import yaml
+from pydantic import BaseModel, ValidationError
+
+from citycourse.errors import Problem, ProblemList, UsageError
+from citycourse.models import KIND_MODELS, CityProfile, Curriculum, Module
+
+try:  # the C loader is ~10x faster; fall back when libyaml is missing
+    from yaml import CSafeLoader as SafeLoader
+except ImportError:  # pragma: no cover - depends on the platform's PyYAML build
+    from yaml import SafeLoader  # type: ignore[assignment]
+
+MAX_FILE_BYTES = 2 * 1024 * 1024  # a module is a few KB; 2 MB is generous
+MAX_EXPANDED_NODES = 200_000  # alias expansion cap (a "billion laughs" file fails fast)
+_ANCHOR = re.compile(r"(?:^|[\s\[{,:-])&[^\s]")
+_DANGEROUS_MARKDOWN = re.compile(r"<|javascript:|vbscript:|data:", re.IGNORECASE)
+_EVENT_ATTR = re.compile(r"\son[a-z]+\s*=", re.IGNORECASE)
+_BAD_SCHEMES = ("javascript:", "vbscript:", "data:")
+_MINUTES_TOLERANCE = 0.8  # planned minutes must be 80–100 % of the module's hours
+
+
+# ----------------------------------------------------------------------------- project
+
+
+@dataclass(frozen=True)
+class Project:
+    """Where a trainer's files live: `modules/`, `curricula/`, `curricula/cities/`."""
+
+    root: Path
+
+    @property
+    def modules_dir(self) -> Path:
+        return self.root / "modules"
+
+    @property
+    def curricula_dir(self) -> Path:
+        return self.root / "curricula"
+
+    @property
+    def cities_dir(self) -> Path:
+        return self.root / "curricula" / "cities"
+
+    @property
+    def mkdocs_config(self) -> Path:
+        return self.root / "mkdocs.yml"
+
+    @classmethod
+    def find(cls, start: Path | None = None) -> Project:
+        """The nearest directory at or above `start` that has `modules/` or `curricula/`."""
+        here = (start or Path.cwd()).resolve()
+        for candidate in [here, *here.parents]:
+            if (candidate / "modules").is_dir() or (candidate / "curricula").is_dir():
+                return cls(candidate)
+        raise UsageError(
+            f"no citycourse project found at or above {here}",
+            hint="run inside a project (a folder with modules/ and curricula/), or create one with `citycourse init DIR`",
+        )
+
+    def yaml_files(self, directory: Path) -> list[Path]:
+        if not directory.is_dir():
+            return []
+        return sorted(p for p in directory.iterdir() if p.suffix in (".yaml", ".yml") and p.is_file())
+
+
+def kind_of(path: Path, data: Any = None) -> str:
+    """Decide a file's kind from its folder, or from its keys when the folder says nothing."""
+    parts = path.resolve().parts
+    if "cities" in parts[:-1]:
+        return "city"
+    if "modules" in parts[:-1]:
+        return "module"
+    if "curricula" in parts[:-1]:
+        return "curriculum"
+    if isinstance(data, dict):
+        if "tracks" in data:
+            return "curriculum"
+        if "digital_maturity" in data or "population" in data:
+            return "city"
+    return "module"
+
+
+# ------------------------------------------------------------------------------- YAML
+
+
+def _display(path: Path) -> str:
+    try:
+        return str(path.resolve().relative_to(Path.cwd()))
+    except ValueError:
+        return str(path)
+
+
+def _expanded_size(data: Any, budget: int) -> int:
+    """Node count after alias expansion, memoised by identity, so a bomb is measured cheaply."""
+    memo: dict[int, int] = {}
+
+    def size(node: Any) -> int:
+        key = id(node)
+        if key in memo:
+            return memo[key]
+        if isinstance(node, dict):
+            total = 1 + sum(size(k) + size(v) for k, v in node.items())
+        elif isinstance(node, list):
+            total = 1 + sum(size(v) for v in node)
+        else:
+            total = 1
+        memo[key] = min(total, budget + 1)
+        return memo[key]
+
+    return size(data)
+
+
+def read_yaml(path: Path) -> tuple[Any, str, list[Problem]]:
+    """Read one YAML file safely. Returns (data, text, problems); data is None on failure."""
+    shown = _display(path)
+    try:
+        size = path.stat().st_size
+    except OSError as exc:
+        return None, "", [Problem(shown, f"cannot read file: {exc.strerror}", hint="check the path")]
+    if size > MAX_FILE_BYTES:
+        return None, "", [
+            Problem(
+                shown,
+                f"file is {size:,} bytes, over the {MAX_FILE_BYTES:,}-byte limit",
+                found=f"{size:,} bytes",
+                expected=f"at most {MAX_FILE_BYTES:,} bytes",
+                hint="split long lessons into several modules; a module is usually a few kilobytes",
+            )
+        ]
+    raw = path.read_bytes()
+    try:
+        text = raw.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        line = raw[: exc.start].count(b"\n") + 1
+        column = exc.start - (raw.rfind(b"\n", 0, exc.start) + 1) + 1
+        return None, "", [
+            Problem(
+                shown,
+                "file is not valid UTF-8",
+                line=line,
+                column=column,
+                found=f"byte 0x{raw[exc.start]:02x}",
+                expected="UTF-8 text",
+                hint="re-save the file as UTF-8 in your editor (e.g. 'Save with encoding → UTF-8')",
+            )
+        ]
+    try:
+        data = yaml.load(text, Loader=SafeLoader)  # noqa: S506 - SafeLoader: no object tags
+    except yaml.MarkedYAMLError as exc:
+        mark = exc.problem_mark or exc.context_mark
+        problem = (exc.problem or "invalid YAML").strip()
+        hint = "check indentation and quoting near this line"
+        if "could not determine a constructor" in problem:
+            hint = "Python object tags (!!python/...) are not allowed; write plain YAML values"
+        return None, text, [
+            Problem(
+                shown,
+                f"YAML syntax error: {problem}",
+                line=mark.line + 1 if mark else None,
+                column=mark.column + 1 if mark else None,
+                expected="valid YAML",
+                hint=hint,
+            )
+        ]
+    except yaml.YAMLError as exc:
+        return None, text, [Problem(shown, f"YAML error: {exc}", hint="check the file is valid YAML")]
+    if _ANCHOR.search(text) and _expanded_size(data, MAX_EXPANDED_NODES) > MAX_EXPANDED_NODES:
+        return None, text, [
+            Problem(
+                shown,
+                "YAML aliases expand to too many values (possible 'billion laughs' file)",
+                found=f"more than {MAX_EXPANDED_NODES:,} values after expanding aliases",
+                expected="plain YAML without deeply nested anchors/aliases",
+                hint="write the values out instead of using &anchors and *aliases",
+            )
+        ]
+    if not isinstance(data, dict):
+        return None, text, [
+            Problem(
+                shown,
+                "file must contain a mapping of fields",
+                line=1,
+                column=1,
+                found=type(data).__name__ if data is not None else "an empty file",
+                expected="a mapping such as `id: my-module`",
+                hint="start from `citycourse modules new ID` or the files created by `citycourse init`",
+            )
+        ]
+    return data, text, []
+
+
+def locate(text: str, path: Sequence[Any]) -> tuple[int | None, int | None]:
+    """1-based line/column of the deepest node along `path` (keys and list indexes)."""
+    try:
+        node = yaml.compose(text, Loader=SafeLoader)
+    except yaml.YAMLError:
+        return None, None
+    if node is None:
+        return None, None
+    best = node
+    for step in path:
+        if isinstance(node, yaml.MappingNode):
+            for key_node, value_node in node.value:
+                if key_node.value == str(step):
+                    best = key_node
+                    node = value_node
+                    break
+            else:
+                break
+        elif isinstance(node, yaml.SequenceNode) and isinstance(step, int) and step < len(node.value):
+            node = node.value[step]
+            best = node
+        else:
+            break
+    else:
+        best = node if not isinstance(node, (yaml.MappingNode, yaml.SequenceNode)) else best
+    return best.start_mark.line + 1, best.start_mark.column + 1
+
+
+# --------------------------------------------------------------------------- validate
+
+
+_TYPE_HINTS = {
+    "missing": "add this field; `citycourse schema` lists every field",
+    "extra_forbidden": "remove it or fix its spelling; unknown fields are not allowed",
+    "literal_error": "use one of the listed values",
+    "string_pattern_mismatch": "ids use lower-case letters, digits and hyphens only (no '/', '.' or spaces)",
+}
+
+
+def _field_path(loc: Sequence[Any]) -> str:
+    out = ""
+    for step in loc:
+        out += f"[{step}]" if isinstance(step, int) else (f".{step}" if out else str(step))
+    return out
+
+
+def _found(data: Any, loc: Sequence[Any]) -> str:
+    node = data
+    for step in loc:
+        try:
+            node = node[step]
+        except (KeyError, IndexError, TypeError):
+            return ""
+    text = repr(node)
+    return text if len(text) <= 80 else text[:77] + "..."
+
+
+def _pydantic_problems(shown: str, text: str, data: Any, exc: ValidationError) -> list[Problem]:
+    problems = []
+    for err in exc.errors(include_url=False):
+        loc = [step for step in err["loc"] if not (isinstance(step, str) and step.startswith("function-"))]
+        line, column = locate(text, loc)
+        kind = err["type"]
+        expected = ""
+        ctx = err.get("ctx") or {}
+        if kind == "literal_error":
+            expected = str(ctx.get("expected", ""))
+        elif kind == "string_pattern_mismatch":
+            expected = f"text matching {ctx.get('pattern')}"
+        message = err["msg"].removeprefix("Value error, ")
+        if kind == "string_pattern_mismatch" and loc and loc[-1] in ("id",) or (
+            kind == "string_pattern_mismatch" and any(s in _found(data, loc) for s in ("/", ".."))
+        ):
+            message = "not a valid id (ids become file and page names, so '/', '..' and spaces are refused)"
+        problems.append(
+            Problem(
+                shown,
+                message,
+                line=line,
+                column=column,
+                field=_field_path(loc),
+                found="(missing)" if kind == "missing" else _found(data, loc),
+                expected=expected,
+                hint=_TYPE_HINTS.get(kind, ""),
+            )
+        )
+    return problems
+
+
+def _markdown_problems(shown: str, text: str, module: Module) -> list[Problem]:
+    """Reject lesson Markdown that could run script in the site (raw <script>, on*=, javascript:)."""
+    from markdown_it import MarkdownIt  # imported only when a body looks suspicious
+
+    problems: list[Problem] = []
+    fields: list[tuple[list[Any], str]] = []
+    for i, lesson in enumerate(module.lessons):
+        fields.append((["lessons", i, "body"], lesson.body))
+    for i, activity in enumerate(module.activities):
+        fields.append((["activities", i, "instructions"], activity.instructions))
+    for lang, tr in module.translations.items():
+        for i, lesson in enumerate(tr.lessons):
+            fields.append((["translations", lang, "lessons", i, "body"], lesson.body))
+    parser = None
+    for loc, body in fields:
+        if not _DANGEROUS_MARKDOWN.search(body):
+            continue
+        parser = parser or MarkdownIt("commonmark")
+        reason = _unsafe_markdown(parser, body)
+        if reason:
+            line, column = locate(text, loc)
+            problems.append(
+                Problem(
+                    shown,
+                    f"unsafe Markdown: {reason}",
+                    line=line,
+                    column=column,
+                    field=_field_path(loc),
+                    expected="plain Markdown without raw HTML scripts or javascript: links",
+                    hint="remove the HTML; use Markdown links to https:// addresses",
+                )
+            )
+    return problems
+
+
+def _unsafe_markdown(parser: Any, body: str) -> str:
+    def walk(tokens: Iterable[Any]) -> str:
+        for token in tokens:
+            if token.type in ("html_block", "html_inline"):
+                content = token.content.lower()
+                if "<script" in content or "<iframe" in content or "<object" in content or "<embed" in content:
+                    return "raw <script>/<iframe> HTML"
+                if _EVENT_ATTR.search(content):
+                    return "HTML event-handler attribute (on...=)"
+                if any(s in content for s in _BAD_SCHEMES):
+                    return "HTML with a javascript:/data: address"
+            for attr in ("href", "src"):
+                value = (token.attrGet(attr) or "") if hasattr(token, "attrGet") else ""
+                if str(value).strip().lower().startswith(_BAD_SCHEMES):
+                    return f"link to {str(value)[:40]!r}"
+            if token.children:
+                found = walk(token.children)
+                if found:
+                    return found
+        return ""
+
+    reason = walk(parser.parse(body))
+    if not reason:
+        # markdown-it refuses to turn javascript: links into links, but MkDocs' renderer would.
+        lowered = body.lower()
+        if re.search(r"\]\(\s*<?\s*(javascript|vbscript|data):", lowered):
+            reason = "link to a javascript:/data: address"
+    return reason
+
+
+def _module_rules(shown: str, text: str, module: Module) -> list[Problem]:
+    problems = []
+    planned = module.planned_minutes
+    available = module.hours * 60
+    if not (_MINUTES_TOLERANCE * available <= planned <= available):
+        line, column = locate(text, ["hours"])
+        problems.append(
+            Problem(
+                shown,
+                "lesson, activity and assessment minutes contradict the module's hours",
+                line=line,
+                column=column,
+                field="hours",
+                found=f"{planned} minutes planned for {module.hours:g} hours ({available:g} minutes)",
+                expected=f"between {_MINUTES_TOLERANCE * available:g} and {available:g} minutes",
+                hint="change `hours` or the `minutes` of lessons/activities/assessment so they agree",
+            )
+        )
+    for lang, tr in module.translations.items():
+        for name, have, want in (
+            ("lessons", len(tr.lessons), len(module.lessons)),
+            ("activities", len(tr.activities), len(module.activities)),
+            ("objectives", len(tr.objectives), len(module.objectives)),
+        ):
+            if have and have != want:
+                line, column = locate(text, ["translations", lang, name])
+                problems.append(
+                    Problem(
+                        shown,
+                        f"translation {lang!r} has {have} {name} but the module has {want}",
+                        line=line,
+                        column=column,
+                        field=f"translations.{lang}.{name}",
+                        hint="translations are positional: give one entry per original entry, or none",
+                    )
+                )
+    problems.extend(_markdown_problems(shown, text, module))
+    return problems
+
+
+def load_file(path: Path, kind: str | None = None) -> tuple[BaseModel | None, str, list[Problem]]:
+    """Load and validate one file. Returns (model or None, kind, problems)."""
+    shown = _display(path)
+    data, text, problems = read_yaml(path)
+    if data is None:
+        return None, kind or kind_of(path), problems
+    kind = kind or kind_of(path, data)
+    model_cls = KIND_MODELS[kind]
+    try:
+        model = model_cls.model_validate(data)
+    except ValidationError as exc:
+        return None, kind, _pydantic_problems(shown, text, data, exc)
+    if model.id != path.stem:  # type: ignore[attr-defined]
+        line, column = locate(text, ["id"])
+        problems.append(
+            Problem(
+                shown,
+                f"id {model.id!r} does not match the file name {path.name!r}",  # type: ignore[attr-defined]
+                line=line,
+                column=column,
+                field="id",
+                found=model.id,  # type: ignore[attr-defined]
+                expected=path.stem,
+                hint=f"rename the file to {model.id}{path.suffix} or change the id",  # type: ignore[attr-defined]
+            )
+        )
+    if isinstance(model, Module):
+        problems.extend(_module_rules(shown, text, model))
+    if any(p.severity == "error" for p in problems):
+        return None, kind, problems
+    return model, kind, problems
+
+
+# ---------------------------------------------------------------------------- library
+
+
+@dataclass
+class Library:
+    """Everything loaded from a project (or from the paths given), plus every problem found."""
+
+    modules: dict[str, Module] = field(default_factory=dict)
+    curricula: dict[str, Curriculum] = field(default_factory=dict)
+    cities: dict[str, CityProfile] = field(default_factory=dict)
+    sources: dict[tuple[str, str], Path] = field(default_factory=dict)
+    problems: ProblemList = field(default_factory=ProblemList)
+    files_read: int = 0
+
+    def source(self, kind: str, item_id: str) -> str:
+        path = self.sources.get((kind, item_id))
+        return _display(path) if path else f"<{kind} {item_id}>"
+
+    def _add(self, kind: str, model: Any, path: Path) -> None:
+        table: dict[str, Any] = {"module": self.modules, "curriculum": self.curricula, "city": self.cities}[kind]
+        if model.id in table:
+            first = self.sources[(kind, model.id)]
+            line, column = locate(path.read_text(encoding="utf-8-sig"), ["id"])
+            self.problems.add(
+                Problem(
+                    _display(path),
+                    f"duplicate {kind} id {model.id!r} (also defined in {_display(first)})",
+                    line=line,
+                    column=column,
+                    field="id",
+                    found=model.id,
+                    hint="ids must be unique; rename one of the two",
+                )
+            )
+            return
+        table[model.id] = model
+        self.sources[(kind, model.id)] = path
+
+
+def collect_files(paths: Iterable[Path]) -> list[Path]:
+    """Expand directories into their YAML files (recursively), keeping a stable order."""
+    out: list[Path] = []
+    for path in paths:
+        if path.is_dir():
+            out.extend(sorted(p for p in path.rglob("*") if p.suffix in (".yaml", ".yml") and p.is_file()))
+        else:
+            out.append(path)
+    seen: dict[Path, None] = {}
+    for p in out:
+        seen.setdefault(p.resolve(), None)
+    return list(seen)
+
+
+def load_library(paths: Iterable[Path], *, check: bool = True) -> Library:
+    """Load every file under `paths`; collect all problems; run cross-file checks."""
+    library = Library()
+    for path in collect_files(paths):
+        if not path.exists():
+            library.problems.add(Problem(_display(path), "file not found", hint="check the path"))
+            continue
+        model, kind, problems = load_file(path)
+        library.files_read += 1
+        for problem in problems:
+            library.problems.add(problem)
+        if model is not None:
+            library._add(kind, model, path)
+    if check:
+        cross_check(library)
+    return library
+
+
+def load_project(project: Project, *, check: bool = True) -> Library:
+    return load_library([project.modules_dir, project.curricula_dir], check=check)
+
+
+# ------------------------------------------------------------------------ cross-file
+
+
+def _problem_at(library: Library, kind: str, item_id: str, loc: list[Any], message: str, **kw: str) -> Problem:
+    path = library.sources.get((kind, item_id))
+    line = column = None
+    if path is not None:
+        line, column = locate(path.read_text(encoding="utf-8-sig"), loc)
+    return Problem(library.source(kind, item_id), message, line=line, column=column, field=_field_path(loc), **kw)
+
+
+def find_cycle(graph: dict[str, list[str]]) -> list[str] | None:
+    """A prerequisite cycle as [a, b, ..., a], or None. Iterative DFS (deep graphs are fine)."""
+    state: dict[str, int] = {}  # 1 = on stack, 2 = done
+    for start in sorted(graph):
+        if state.get(start):
+            continue
+        stack: list[tuple[str, int]] = [(start, 0)]
+        path: list[str] = []
+        while stack:
+            node, index = stack.pop()
+            if index == 0:
+                state[node] = 1
+                path.append(node)
+            children = [c for c in graph.get(node, []) if c in graph]
+            if index < len(children):
+                stack.append((node, index + 1))
+                child = children[index]
+                if state.get(child) == 1:
+                    return path[path.index(child):] + [child]
+                if not state.get(child):
+                    stack.append((child, 0))
+            else:
+                state[node] = 2
+                path.pop()
+    return None
+
+
+def cross_check(library: Library) -> None:
+    """Checks that need more than one file: references, cycles, role fit."""
+    modules = library.modules
+    for module_id, module in sorted(modules.items()):
+        for i, prereq in enumerate(module.prerequisites):
+            if prereq not in modules:
+                library.problems.add(
+                    _problem_at(
+                        library, "module", module_id, ["prerequisites", i],
+                        f"unknown prerequisite {prereq!r}",
+                        found=prereq,
+                        expected="the id of a module in modules/",
+                        hint="fix the spelling, add the module, or remove the prerequisite",
+                    )
+                )
+    cycle = find_cycle({m.id: list(m.prerequisites) for m in modules.values()})
+    if cycle:
+        library.problems.add(
+            _problem_at(
+                library, "module", cycle[0], ["prerequisites"],
+                "prerequisite cycle: " + " → ".join(cycle),
+                hint="a module cannot (even indirectly) require itself; remove one link of the cycle",
+            )
+        )
+    for curriculum_id, curriculum in sorted(library.curricula.items()):
+        for role, track in curriculum.tracks.items():
+            for list_name in ("required", "electives"):
+                for i, module_id in enumerate(getattr(track, list_name)):
+                    loc = ["tracks", role, list_name, i]
+                    module = modules.get(module_id)
+                    if module is None:
+                        library.problems.add(
+                            _problem_at(
+                                library, "curriculum", curriculum_id, loc,
+                                f"unknown module {module_id!r}",
+                                found=module_id,
+                                expected="the id of a module in modules/",
+                                hint="fix the spelling or add the module",
+                            )
+                        )
+                    elif role not in module.roles:
+                        library.problems.add(
+                            _problem_at(
+                                library, "curriculum", curriculum_id, loc,
+                                f"module {module_id!r} is not written for role {role!r}",
+                                found=f"roles of {module_id}: {', '.join(module.roles)}",
+                                expected=f"a module whose roles include {role}",
+                                hint=f"add {role} to the module's roles, or drop it from this track",
+                                severity="warning",
+                            )
+                        )

@@ -1,0 +1,377 @@
+"""The three file kinds (module, curriculum, city profile) as pydantic models.
+
+These models are the single source of truth: loading validates against them,
+`citycourse schema` exports their JSON Schema, and the README documents them.
+Vocabularies that drive tailoring (focus areas, themes, roles, levels) are
+closed so that a typo is an error, not a silently ignored module.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Annotated, Literal
+
+from pydantic import (
+    AnyHttpUrl,
+    BaseModel,
+    ConfigDict,
+    Field,
+    StringConstraints,
+    field_validator,
+    model_validator,
+)
+
+SLUG_PATTERN = r"^[a-z0-9]+(?:-[a-z0-9]+)*$"
+Slug = Annotated[str, StringConstraints(pattern=SLUG_PATTERN, min_length=1, max_length=64)]
+NonEmpty = Annotated[str, StringConstraints(min_length=1, strip_whitespace=True)]
+LanguageCode = Annotated[str, StringConstraints(pattern=r"^[a-z]{2,3}(?:[-_][A-Za-z0-9]{2,8})?$")]
+
+#: The six focus areas of the ASEAN Smart Cities Framework (2018).
+FocusArea = Literal[
+    "civic-and-social",
+    "health-and-well-being",
+    "safety-and-security",
+    "quality-environment",
+    "built-infrastructure",
+    "industry-and-innovation",
+]
+FOCUS_AREAS: tuple[str, ...] = FocusArea.__args__  # type: ignore[attr-defined]
+
+#: The three themes of the 4th ASEAN-Japan Smart Cities Network High Level Meeting.
+Theme = Literal[
+    "digital-infrastructure-and-data",
+    "planning-and-execution",
+    "community-participation",
+]
+THEMES: tuple[str, ...] = Theme.__args__  # type: ignore[attr-defined]
+
+#: Staff roles found in small and mid-sized city governments.
+Role = Literal[
+    "department-head",
+    "planner",
+    "it-officer",
+    "finance-officer",
+    "frontline-staff",
+    "community-liaison",
+    "policy-adviser",
+]
+ROLES: tuple[str, ...] = Role.__args__  # type: ignore[attr-defined]
+
+Level = Literal["foundation", "practitioner", "lead"]
+LEVELS: tuple[str, ...] = Level.__args__  # type: ignore[attr-defined]
+LEVEL_RANK = {"foundation": 1, "practitioner": 2, "lead": 3}
+
+#: Measurable verbs from the revised Bloom's taxonomy (Anderson & Krathwohl, 2001).
+BloomVerb = Literal[
+    "list", "name", "identify", "recall", "define", "describe",
+    "explain", "summarise", "classify", "compare", "interpret",
+    "apply", "use", "calculate", "demonstrate", "prepare", "map", "draft",
+    "analyse", "assess", "prioritise", "distinguish", "examine",
+    "evaluate", "justify", "critique", "select", "decide",
+    "design", "plan", "create", "develop", "propose", "write",
+]
+
+Connectivity = Literal["reliable", "intermittent", "offline"]
+MoveOn = Literal["completed", "passed", "completed-and-passed", "completed-or-passed"]
+
+
+class Strict(BaseModel):
+    """Base for file models: unknown keys are errors (they are almost always typos)."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+# --------------------------------------------------------------------------- module
+
+
+class Objective(Strict):
+    verb: BloomVerb = Field(description="A measurable verb from Bloom's taxonomy.")
+    text: NonEmpty = Field(description="What the learner can do, continuing the verb.")
+
+
+class Lesson(Strict):
+    title: NonEmpty
+    minutes: int = Field(gt=0, le=360)
+    body: NonEmpty = Field(description="CommonMark Markdown. No raw script, no javascript: links.")
+
+
+class Activity(Strict):
+    title: NonEmpty
+    minutes: int = Field(gt=0, le=360)
+    kind: Literal["individual", "pair", "group", "field-visit", "discussion", "role-play"] = "group"
+    instructions: NonEmpty
+    facilitator_tips: str = Field("", description="Shown only in the facilitator view.")
+
+
+class Question(Strict):
+    prompt: NonEmpty
+    choices: list[NonEmpty] = Field(default_factory=list, description="Empty for open questions.")
+    answer: NonEmpty = Field(description="Model answer. Shown only in the facilitator view.")
+
+
+class Assessment(Strict):
+    kind: Literal["quiz", "project", "observation", "reflection"] = "quiz"
+    description: str = Field("", description="What learners do and how it is judged.")
+    minutes: int = Field(0, ge=0, le=180)
+    pass_mark: float = Field(gt=0, le=1, description="Scaled score (0–1) needed to pass.")
+    questions: list[Question] = Field(default_factory=list)
+
+
+class Resource(Strict):
+    title: NonEmpty
+    url: AnyHttpUrl
+    publisher: NonEmpty
+    year: int = Field(ge=1950, le=2100)
+
+
+class Requirements(Strict):
+    connectivity: Literal["any", "online"] = "any"
+
+
+class LessonTranslation(Strict):
+    title: NonEmpty
+    body: NonEmpty
+
+
+class ActivityTranslation(Strict):
+    title: NonEmpty
+    instructions: NonEmpty
+
+
+class ModuleTranslation(Strict):
+    """A module's learner-facing text in another language.
+
+    Lists are positional: lesson N translates lesson N. A partial translation
+    may leave lists empty; the site then falls back to English for them.
+    """
+
+    title: NonEmpty
+    summary: NonEmpty
+    objectives: list[NonEmpty] = Field(default_factory=list)
+    lessons: list[LessonTranslation] = Field(default_factory=list)
+    activities: list[ActivityTranslation] = Field(default_factory=list)
+    assessment_description: str = ""
+
+
+class Module(Strict):
+    id: Slug
+    title: NonEmpty
+    version: Annotated[str, StringConstraints(pattern=r"^\d+\.\d+\.\d+$")] = "1.0.0"
+    summary: NonEmpty
+    focus_areas: list[FocusArea] = Field(min_length=1)
+    themes: list[Theme] = Field(min_length=1)
+    roles: list[Role] = Field(min_length=1)
+    level: Level
+    hours: float = Field(ge=0.5, le=6, multiple_of=0.5)
+    min_maturity: int = Field(1, ge=1, le=5, description="Lowest city digital maturity (1–5) it suits.")
+    prerequisites: list[Slug] = Field(default_factory=list)
+    objectives: list[Objective] = Field(min_length=1)
+    lessons: list[Lesson] = Field(min_length=1, max_length=12)
+    activities: list[Activity] = Field(default_factory=list)
+    assessment: Assessment
+    facilitator_notes: str = Field("", description="Shown only in the facilitator view.")
+    resources: list[Resource] = Field(default_factory=list)
+    requires: Requirements = Field(default_factory=Requirements)
+    translations: dict[LanguageCode, ModuleTranslation] = Field(default_factory=dict)
+
+    @field_validator("focus_areas", "themes", "roles", "prerequisites")
+    @classmethod
+    def _unique(cls, value: list[str]) -> list[str]:
+        seen = [v for i, v in enumerate(value) if v in value[:i]]
+        if seen:
+            raise ValueError(f"lists {seen[0]!r} twice; each entry must appear once")
+        return value
+
+    @model_validator(mode="after")
+    def _not_own_prerequisite(self) -> Module:
+        if self.id in self.prerequisites:
+            raise ValueError(f"module {self.id!r} lists itself as a prerequisite")
+        return self
+
+    @property
+    def planned_minutes(self) -> int:
+        """Minutes of lessons, activities and assessment: what a session must fit."""
+        return (
+            sum(lesson.minutes for lesson in self.lessons)
+            + sum(activity.minutes for activity in self.activities)
+            + self.assessment.minutes
+        )
+
+
+# ----------------------------------------------------------------------- curriculum
+
+
+class Track(Strict):
+    required: list[Slug] = Field(default_factory=list)
+    electives: list[Slug] = Field(default_factory=list)
+    min_electives: int = Field(0, ge=0, description="Electives a learner must complete.")
+    min_hours: float = Field(0, ge=0)
+    max_hours: float | None = Field(None, gt=0, description="Cap on planned hours for this track.")
+
+    @model_validator(mode="after")
+    def _consistent(self) -> Track:
+        both = sorted(set(self.required) & set(self.electives))
+        if both:
+            raise ValueError(f"{both[0]!r} is both required and elective; list it once")
+        if self.max_hours is not None and self.max_hours < self.min_hours:
+            raise ValueError("max_hours is smaller than min_hours")
+        return self
+
+
+class Completion(Strict):
+    move_on: MoveOn = Field(
+        "completed-and-passed",
+        description="cmi5-style rule for when one module counts as done.",
+    )
+
+
+class SessionDefaults(Strict):
+    sessions_per_week: int = Field(2, ge=1, le=7)
+    minutes_per_session: int = Field(120, ge=30, le=480)
+
+
+class Curriculum(Strict):
+    id: Slug
+    title: NonEmpty
+    description: NonEmpty
+    version: Annotated[str, StringConstraints(pattern=r"^\d+\.\d+\.\d+$")] = "1.0.0"
+    tracks: dict[Role, Track] = Field(min_length=1)
+    completion: Completion = Field(default_factory=Completion)
+    sessions: SessionDefaults = Field(default_factory=SessionDefaults)
+
+    @property
+    def module_ids(self) -> list[str]:
+        """Every module the curriculum names, in first-seen order."""
+        seen: dict[str, None] = {}
+        for track in self.tracks.values():
+            for module_id in [*track.required, *track.electives]:
+                seen.setdefault(module_id, None)
+        return list(seen)
+
+
+# ------------------------------------------------------------------------- city
+
+SIZE_BANDS = {"small": (0, 200_000), "mid": (200_000, 1_000_000), "large": (1_000_000, None)}
+
+
+def size_band_for(population: int) -> str:
+    """small < 200,000 ≤ mid < 1,000,000 ≤ large."""
+    if population < 200_000:
+        return "small"
+    if population < 1_000_000:
+        return "mid"
+    return "large"
+
+
+Weekday = Literal["mon", "tue", "wed", "thu", "fri", "sat", "sun"]
+WEEKDAYS: tuple[str, ...] = Weekday.__args__  # type: ignore[attr-defined]
+DEFAULT_SESSION_DAYS = {
+    1: ("wed",),
+    2: ("tue", "thu"),
+    3: ("mon", "wed", "fri"),
+    4: ("mon", "tue", "thu", "fri"),
+    5: ("mon", "tue", "wed", "thu", "fri"),
+    6: ("mon", "tue", "wed", "thu", "fri", "sat"),
+    7: WEEKDAYS,
+}
+
+
+class Holiday(Strict):
+    date: dt.date
+    name: NonEmpty = "Holiday"
+
+
+class Branding(Strict):
+    logo: str | None = Field(None, description="Path to an image, relative to the city file.")
+    primary_color: Annotated[str, StringConstraints(pattern=r"^#[0-9a-fA-F]{6}$")] | None = None
+
+
+class Contact(Strict):
+    name: NonEmpty
+    email: Annotated[str, StringConstraints(pattern=r"^[^@\s]+@[^@\s]+\.[^@\s]+$")]
+
+
+class CityProfile(Strict):
+    id: Slug
+    name: NonEmpty
+    country: Annotated[str, StringConstraints(pattern=r"^[A-Z]{2}$")] = Field(
+        description="ISO 3166-1 alpha-2 code, e.g. VN."
+    )
+    illustrative: bool = Field(
+        True, description="True when figures are invented or approximate; the site says so."
+    )
+    population: int = Field(gt=0)
+    size_band: Literal["small", "mid", "large"] | None = Field(
+        None, description="Derived from population when omitted: small < 200k ≤ mid < 1M ≤ large."
+    )
+    languages: list[LanguageCode] = Field(min_length=1, description="First is the site language.")
+    digital_maturity: int = Field(ge=1, le=5)
+    priorities: list[FocusArea] = Field(min_length=1, description="Focus areas, most important first.")
+    roles: dict[Role, int] = Field(min_length=1, description="Role → number of staff to train.")
+    hours_budget: float = Field(gt=0, le=500, description="Training hours per person.")
+    connectivity: Connectivity
+    start_date: dt.date
+    sessions_per_week: int = Field(ge=1, le=7)
+    minutes_per_session: int = Field(ge=30, le=480)
+    session_start: dt.time = Field(dt.time(9, 0), description="Local start time of each session, e.g. \"09:00\".")
+    session_days: list[Weekday] = Field(
+        default_factory=list,
+        description="Weekdays sessions fall on; spread over Mon–Fri by default.",
+    )
+    holidays: list[Holiday] = Field(default_factory=list)
+    branding: Branding = Field(default_factory=Branding)
+    contact: Contact | None = None
+
+    @field_validator("session_start", mode="before")
+    @classmethod
+    def _yaml_sexagesimal(cls, value: object) -> object:
+        """YAML 1.1 reads an unquoted 10:30 as the number 630 (base 60); read it back as a time."""
+        if isinstance(value, int) and 0 <= value < 24 * 60:
+            return dt.time(value // 60, value % 60)
+        return value
+
+    @field_validator("roles")
+    @classmethod
+    def _headcounts_positive(cls, value: dict[str, int]) -> dict[str, int]:
+        for role, count in value.items():
+            if count < 1:
+                raise ValueError(f"role {role!r} has {count} staff; remove the role or give at least 1")
+        return value
+
+    @field_validator("priorities", "languages", "session_days")
+    @classmethod
+    def _unique(cls, value: list[str]) -> list[str]:
+        seen = [v for i, v in enumerate(value) if v in value[:i]]
+        if seen:
+            raise ValueError(f"lists {seen[0]!r} twice; each entry must appear once")
+        return value
+
+    @model_validator(mode="after")
+    def _derive_and_check(self) -> CityProfile:
+        band = size_band_for(self.population)
+        if self.size_band is None:
+            object.__setattr__(self, "size_band", band)
+        elif self.size_band != band:
+            raise ValueError(
+                f"size_band {self.size_band!r} does not match population {self.population:,}"
+                f" (that is {band!r}: small < 200,000 ≤ mid < 1,000,000 ≤ large)"
+            )
+        if not self.session_days:
+            object.__setattr__(self, "session_days", list(DEFAULT_SESSION_DAYS[self.sessions_per_week]))
+        elif len(self.session_days) != self.sessions_per_week:
+            raise ValueError(
+                f"sessions_per_week is {self.sessions_per_week} but session_days names "
+                f"{len(self.session_days)} day(s); make them agree"
+            )
+        return self
+
+    @property
+    def language(self) -> str:
+        return self.languages[0]
+
+
+KIND_MODELS: dict[str, type[BaseModel]] = {
+    "module": Module,
+    "curriculum": Curriculum,
+    "city": CityProfile,
+}
