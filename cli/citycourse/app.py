@@ -79,7 +79,7 @@ def init(
     directory: Annotated[Path, typer.Argument(help="Folder to create (must be empty or new).")] = Path("."),
 ) -> None:
     """Scaffold a working project: base mkdocs.yml, one module, one curriculum, one city."""
-    from citycourse.scaffold import scaffold
+    from citycourse.starter import scaffold
 
     written = scaffold(directory)
     console.print(f"Created a citycourse project in [bold]{directory}[/] ({len(written)} files).")
@@ -216,7 +216,7 @@ def modules_new(
     project_dir: ProjectOpt = None,
 ) -> None:
     """Write a commented module template that validates, ready to fill in."""
-    from citycourse.scaffold import new_module
+    from citycourse.starter import new_module
 
     path = new_module(open_project(project_dir), module_id)
     console.print(f"wrote {path} — fill it in, then run [bold]citycourse validate {path}[/]")

@@ -122,7 +122,7 @@ def resolve(library: Library, project: Project, kind: str, ref: str) -> Any:
         if not path.exists():
             raise UsageError(f"{kind} file {ref} not found", hint="check the path")
         model, _, problems = load_file(path, kind)
-        if model is None:
+        if model is None or any(p.severity == "error" for p in problems):
             raise InputError(problems)
         return model
     known = ", ".join(sorted(table)) or "none"

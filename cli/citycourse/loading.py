@@ -28,7 +28,6 @@ except ImportError:  # pragma: no cover - depends on the platform's PyYAML build
 MAX_FILE_BYTES = 2 * 1024 * 1024  # a module is a few KB; 2 MB is generous
 MAX_EXPANDED_NODES = 200_000  # alias expansion cap (a "billion laughs" file fails fast)
 _ANCHOR = re.compile(r"(?:^|[\s\[{,:-])&[^\s]")
-_DANGEROUS_MARKDOWN = re.compile(r"<|javascript:|vbscript:|data:", re.IGNORECASE)
 _EVENT_ATTR = re.compile(r"\son[a-z]+\s*=", re.IGNORECASE)
 _BAD_SCHEMES = ("javascript:", "vbscript:", "data:")
 _MINUTES_TOLERANCE = 0.8  # planned minutes must be 80–100 % of the module's hours
@@ -178,7 +177,7 @@ def read_yaml(path: Path) -> tuple[Any, str, list[Problem]]:
         ]
     except yaml.YAMLError as exc:
         return None, text, [Problem(shown, f"YAML error: {exc}", hint="check the file is valid YAML")]
-    if _ANCHOR.search(text) and _expanded_size(data, MAX_EXPANDED_NODES) > MAX_EXPANDED_NODES:
+    if "&" in text and _ANCHOR.search(text) and _expanded_size(data, MAX_EXPANDED_NODES) > MAX_EXPANDED_NODES:
         return None, text, [
             Problem(
                 shown,
@@ -307,7 +306,7 @@ def _markdown_problems(shown: str, text: str, module: Module) -> list[Problem]:
             fields.append((["translations", lang, "lessons", i, "body"], lesson.body))
     parser = None
     for loc, body in fields:
-        if not _DANGEROUS_MARKDOWN.search(body):
+        if not _may_be_unsafe(body):
             continue
         parser = parser or MarkdownIt("commonmark")
         reason = _unsafe_markdown(parser, body)
@@ -325,6 +324,14 @@ def _markdown_problems(shown: str, text: str, module: Module) -> list[Problem]:
                 )
             )
     return problems
+
+
+def _may_be_unsafe(body: str) -> bool:
+    """Cheap pre-filter: script needs raw HTML ('<') or a script/data URL scheme."""
+    if "<" in body:
+        return True
+    lowered = body.lower()
+    return "script:" in lowered or "data:" in lowered
 
 
 def _unsafe_markdown(parser: Any, body: str) -> str:
@@ -398,7 +405,7 @@ def _module_rules(shown: str, text: str, module: Module) -> list[Problem]:
 
 
 def load_file(path: Path, kind: str | None = None) -> tuple[BaseModel | None, str, list[Problem]]:
-    """Load and validate one file. Returns (model or None, kind, problems)."""
+    """Load and validate one file. Returns (model or None when unreadable, kind, problems)."""
     shown = _display(path)
     data, text, problems = read_yaml(path)
     if data is None:
@@ -425,8 +432,8 @@ def load_file(path: Path, kind: str | None = None) -> tuple[BaseModel | None, st
         )
     if isinstance(model, Module):
         problems.extend(_module_rules(shown, text, model))
-    if any(p.severity == "error" for p in problems):
-        return None, kind, problems
+    # The model is returned even with rule problems so cross-file checks (duplicates,
+    # references) still see it; callers refuse to plan while any error is listed.
     return model, kind, problems
 
 

@@ -31,6 +31,8 @@ from citycourse.models import LEVEL_RANK, CityProfile, Curriculum, Module
 FOCUS_WEIGHT = 3.0
 LEVEL_WEIGHT = 1.0
 THEME_WEIGHT = 1.0
+#: Above this many (elective × half-hour) cells the exact knapsack gives way to greedy.
+KNAPSACK_CELLS = 200_000
 
 
 @dataclass(frozen=True)
@@ -264,6 +266,29 @@ def topological_order(ids: set[str], modules: dict[str, Module], rank: dict[str,
     return order
 
 
+def _knapsack(scores: dict[str, Score], units: int) -> list[str]:
+    """Ids maximising total fit within `units` half-hours; ties keep the earlier (smaller) ids."""
+    items = sorted(scores.items())
+    best = [0] * (units + 1)
+    took: list[list[bool]] = []
+    for _, score in items:
+        cost = int(round(score.hours * 2))
+        value = int(round(score.total * 10_000))
+        row = [False] * (units + 1)
+        for capacity in range(units, cost - 1, -1):
+            candidate = best[capacity - cost] + value
+            if candidate > best[capacity]:
+                best[capacity] = candidate
+                row[capacity] = True
+        took.append(row)
+    chosen, capacity = [], units
+    for index in range(len(items) - 1, -1, -1):
+        if took[index][capacity]:
+            chosen.append(items[index][0])
+            capacity -= int(round(items[index][1].hours * 2))
+    return sorted(chosen)
+
+
 def _plan_role(
     role: str,
     curriculum: Curriculum,
@@ -324,30 +349,39 @@ def _plan_role(
         candidates[module_id] = [module_id, *prerequisite_closure(module_id, modules)]
     remaining = budget - required_hours
     last_scores: dict[str, Score] = {}
-    while candidates:
-        best: tuple[float, str] | None = None
-        best_score: Score | None = None
-        for module_id in sorted(candidates):
-            extra = [i for i in candidates[module_id] if i not in kept]
-            hours = sum(modules[i].hours for i in extra)
-            score = fit_score(modules[module_id], city, covered, hours)
-            last_scores[module_id] = score
-            if hours > remaining + 1e-9:
-                continue
-            key = (-score.per_hour, module_id)
-            if best is None or key < best:
-                best, best_score = key, score
-        if best is None or best_score is None:
-            break
-        chosen = best[1]
+
+    def take(chosen: str, score: Score, how: str) -> None:
+        nonlocal remaining, covered
         extra = [i for i in candidates.pop(chosen) if i not in kept]
-        kept[chosen] = ("elective", f"elective chosen by fit ({best_score.explain()})")
-        decisions[chosen] = Decision(chosen, True, "elective", kept[chosen][1], best_score)
+        kept[chosen] = ("elective", f"elective chosen {how} ({score.explain()})")
+        decisions[chosen] = Decision(chosen, True, "elective", kept[chosen][1], score)
         for prereq in extra:
             if prereq != chosen:
                 kept[prereq] = ("prerequisite", f"prerequisite of elective {chosen}")
         remaining -= sum(modules[i].hours for i in extra)
         covered |= {t for i in extra for t in modules[i].themes}
+
+    def current_scores() -> dict[str, Score]:
+        scores = {}
+        for module_id in sorted(candidates):
+            hours = sum(modules[i].hours for i in candidates[module_id] if i not in kept)
+            scores[module_id] = last_scores[module_id] = fit_score(modules[module_id], city, covered, hours)
+        return scores
+
+    # Exact: the set of electives with the highest total fit that fits the budget
+    # (0/1 knapsack in half-hours), when the table is small enough to be instant.
+    scores = current_scores()
+    units = int(max(remaining, 0) * 2 + 1e-9)
+    if scores and len(scores) * (units + 1) <= KNAPSACK_CELLS:
+        for chosen in _knapsack(scores, units):
+            take(chosen, scores[chosen], "for the best total fit within the budget")
+    # Greedy top-up (and the whole method for large pools): best fit per hour first.
+    while candidates:
+        fitting = [(-sc.per_hour, mid) for mid, sc in current_scores().items() if sc.hours <= remaining + 1e-9]
+        if not fitting:
+            break
+        chosen = min(fitting)[1]
+        take(chosen, last_scores[chosen], "by fit per hour")
     for module_id in sorted(candidates):
         score = last_scores[module_id]
         decisions[module_id] = Decision(

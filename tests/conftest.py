@@ -1,0 +1,62 @@
+"""Shared fixtures. Real components only: real files, real MkDocs, real Chromium, real databases.
+
+Tests that need a service this machine lacks (Chromium, PostgreSQL) skip with
+a reason on a laptop; with CITYCOURSE_REQUIRE_SERVICES=1 (set by .ci/run) the
+same situation is a failure, so CI never silently skips them.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+from pathlib import Path
+
+import pytest
+from typer.testing import CliRunner
+
+REPO = Path(__file__).resolve().parent.parent
+REQUIRE_SERVICES = os.environ.get("CITYCOURSE_REQUIRE_SERVICES") == "1"
+
+
+def require_service(available: bool, reason: str) -> None:
+    """Skip (laptop) or fail (CI) when a real service is missing."""
+    if available:
+        return
+    if REQUIRE_SERVICES:
+        pytest.fail(f"{reason} (CITYCOURSE_REQUIRE_SERVICES=1 forbids skipping)")
+    pytest.skip(reason)
+
+
+@pytest.fixture
+def runner() -> CliRunner:
+    return CliRunner()
+
+
+@pytest.fixture
+def invoke(runner: CliRunner, monkeypatch: pytest.MonkeyPatch):
+    """Run the CLI in a given folder: invoke(["validate"], cwd=path)."""
+    from citycourse.app import app
+
+    def run(args: list[str], cwd: Path | None = None, **kwargs):
+        if cwd is not None:
+            monkeypatch.chdir(cwd)
+        return runner.invoke(app, args, catch_exceptions=False, **kwargs)
+
+    return run
+
+
+@pytest.fixture
+def project(tmp_path: Path) -> Path:
+    """A copy of the shipped project (modules, curricula, mkdocs.yml) in a temp folder."""
+    target = tmp_path / "project"
+    target.mkdir()
+    for name in ("modules", "curricula"):
+        shutil.copytree(REPO / name, target / name)
+    shutil.copy(REPO / "mkdocs.yml", target / "mkdocs.yml")
+    return target
+
+
+def write(path: Path, text: str) -> Path:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(text, encoding="utf-8")
+    return path
