@@ -44,7 +44,7 @@ def test_init_then_validate(starter, invoke):
     assert "1 modules, 1 curricula, 1 cities" in result.output
     plan = invoke(["plan", "starter", "--city", "sample-town", "--format", "json"], cwd=starter)
     assert plan.exit_code == 0, plan.output
-    assert json.loads(plan.output)["roles"][0]["modules"][0]["id"] == "smart-city-basics"
+    assert json.loads(plan.stdout)["roles"][0]["modules"][0]["id"] == "smart-city-basics"
 
 
 def test_init_refuses_non_empty_folder(tmp_path, invoke):
@@ -175,7 +175,7 @@ def test_json_format_is_machine_readable(starter, invoke):
     add_module(starter, "wrong-type", module_text(**{"hours: 2": "hours: two"}))
     result = invoke(["validate", "--format", "json"], cwd=starter)
     assert result.exit_code == 1
-    payload = json.loads(result.output)
+    payload = json.loads(result.stdout)
     assert payload["ok"] is False and payload["errors"] == 1
     problem = payload["problems"][0]
     assert problem["file"].endswith("wrong-type.yaml") and problem["field"] == "hours" and problem["line"] > 0
@@ -209,7 +209,7 @@ def test_modules_list_and_show(invoke):
     assert listed.exit_code == 0, listed.output
     rows = json.loads(listed.output)
     assert rows and all(r["level"] == "lead" for r in rows)
-    by_role = json.loads(invoke(["modules", "list", "--role", "finance-officer", "--format", "json"], cwd=repo).output)
+    by_role = json.loads(invoke(["modules", "list", "--role", "finance-officer", "--format", "json"], cwd=repo).stdout)
     assert all("finance-officer" in r["roles"] for r in by_role)
     shown = invoke(["modules", "show", "smart-city-basics"], cwd=repo)
     assert shown.exit_code == 0 and "The six focus areas" in shown.output

@@ -21,7 +21,7 @@ def test_shipped_cities_get_pairwise_different_plans(invoke, project, curriculum
     for city in CITIES:
         result = invoke(["plan", curriculum, "--city", city, "--format", "json"], cwd=project)
         assert result.exit_code == 0, result.output
-        payload = json.loads(result.output)
+        payload = json.loads(result.stdout)
         plans[city] = {r["role"]: [m["id"] for m in r["modules"]] for r in payload["roles"]}
     for a, b in itertools.combinations(CITIES, 2):
         assert plans[a] != plans[b], f"{a} and {b} got the same plan"
@@ -38,9 +38,9 @@ def test_plan_formats_and_explain(invoke, project):
     table = invoke(["plan", "smart-city-foundations", "--city", city, "--explain"], cwd=project)
     assert table.exit_code == 0, table.output
     assert "every module considered" in table.output and "required by the curriculum" in table.output
-    as_yaml = yaml.safe_load(invoke(["plan", "smart-city-foundations", "--city", city, "--format", "yaml"], cwd=project).output)
+    as_yaml = yaml.safe_load(invoke(["plan", "smart-city-foundations", "--city", city, "--format", "yaml"], cwd=project).stdout)
     assert as_yaml["format"] == "citycourse-plan/1" and as_yaml["city"]["id"] == city
-    md = invoke(["plan", "smart-city-foundations", "--city", city, "--format", "md", "--explain"], cwd=project).output
+    md = invoke(["plan", "smart-city-foundations", "--city", city, "--format", "md", "--explain"], cwd=project).stdout
     assert md.startswith("# ") and "| module | kept | why |" in md
 
 
@@ -51,7 +51,7 @@ def test_plan_accepts_paths_and_role_filter(invoke, project):
         "--role", "frontline-staff", "--format", "json",
     ], cwd=project)
     assert result.exit_code == 0, result.output
-    assert [r["role"] for r in json.loads(result.output)["roles"]] == ["frontline-staff"]
+    assert [r["role"] for r in json.loads(result.stdout)["roles"]] == ["frontline-staff"]
 
 
 def test_unknown_city_is_a_usage_error(invoke, project):
@@ -100,8 +100,8 @@ def test_schedule_json_places_every_lesson_once(invoke, project):
 
     result = invoke(["schedule", "smart-city-foundations", "--city", CITIES[0], "--format", "json"], cwd=project)
     assert result.exit_code == 0, result.output
-    sessions = json.loads(result.output)
-    plan = json.loads(invoke(["plan", "smart-city-foundations", "--city", CITIES[0], "--format", "json"], cwd=project).output)
+    sessions = json.loads(result.stdout)
+    plan = json.loads(invoke(["plan", "smart-city-foundations", "--city", CITIES[0], "--format", "json"], cwd=project).stdout)
     modules = load_project(Project(project)).modules
     for role in plan["roles"]:
         placed = [(b["module"], b["title"]) for s in sessions[role["role"]] for b in s["blocks"] if b["kind"] == "lesson"]

@@ -1,0 +1,92 @@
+"""The shipped library: counts, coverage, a real prerequisite graph, and sound sources."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from citycourse.loading import Project, load_project
+from citycourse.models import FOCUS_AREAS, LEVELS, THEMES
+
+REPO = Path(__file__).resolve().parent.parent
+
+
+@pytest.fixture(scope="module")
+def library():
+    lib = load_project(Project(REPO))
+    assert not lib.problems.errors, "\n".join(map(str, lib.problems.errors))
+    return lib
+
+
+def depth(module_id, modules, memo={}):  # noqa: B006 - memo per process is fine here
+    if module_id not in memo:
+        memo[module_id] = 1 + max((depth(p, modules) for p in modules[module_id].prerequisites), default=0)
+    return memo[module_id]
+
+
+def test_counts_and_coverage(library):
+    modules = library.modules.values()
+    assert len(library.modules) >= 25
+    assert {a for m in modules for a in m.focus_areas} == set(FOCUS_AREAS)
+    assert {t for m in modules for t in m.themes} == set(THEMES)
+    assert {m.level for m in modules} == set(LEVELS)
+    assert all(1 <= m.hours <= 6 for m in modules)
+    assert max(depth(m, library.modules) for m in library.modules) >= 4  # ≥ 3 levels of prerequisites
+    assert len(library.curricula) >= 2
+
+
+def test_cities_vary(library):
+    cities = list(library.cities.values())
+    assert len(cities) >= 5
+    assert len({c.country for c in cities}) >= 4
+    assert len({c.language for c in cities}) >= 4
+    assert {c.connectivity for c in cities} == {"reliable", "intermittent", "offline"}
+    assert len({c.digital_maturity for c in cities}) >= 3
+    assert {c.size_band for c in cities} >= {"small", "mid"}
+    assert len({c.priorities[0] for c in cities}) == len(cities)
+    assert all(c.illustrative for c in cities)
+
+
+def test_each_module_is_complete(library):
+    for m in library.modules.values():
+        assert 2 <= len(m.lessons) <= 5, m.id
+        assert any(a.kind in ("group", "role-play") for a in m.activities), f"{m.id}: needs a group activity"
+        assert m.assessment.questions and all(q.answer for q in m.assessment.questions), m.id
+        assert m.facilitator_notes.strip(), m.id
+        assert len(m.resources) >= 2, m.id
+        for r in m.resources:
+            assert r.publisher and r.year and str(r.url).startswith("https://"), (m.id, r.title)
+
+
+def test_titles_unique(library):
+    titles = [m.title for m in library.modules.values()]
+    assert len(titles) == len(set(titles))
+
+
+def test_answers_stay_out_of_learner_fields(library):
+    for m in library.modules.values():
+        learner_text = "\n".join(
+            [m.summary, m.assessment.description]
+            + [lesson.body for lesson in m.lessons]
+            + [a.instructions for a in m.activities]
+        )
+        for q in m.assessment.questions:
+            if len(q.answer) > 40:  # short answers ("2018") legitimately appear in lessons
+                assert q.answer not in learner_text, f"{m.id}: answer to {q.prompt!r} appears in learner text"
+        for a in m.activities:
+            if a.facilitator_tips:
+                assert a.facilitator_tips not in learner_text
+
+
+def test_at_least_one_full_translation(library):
+    full = [
+        (m.id, lang)
+        for m in library.modules.values()
+        for lang, tr in m.translations.items()
+        if len(tr.lessons) == len(m.lessons) and len(tr.activities) == len(m.activities)
+    ]
+    langs = {lang for _, lang in full}
+    assert langs & {"vi", "id"}, full
+    city_languages = {c.language for c in library.cities.values()}
+    assert langs & city_languages
