@@ -42,6 +42,7 @@ def test_init_then_validate(starter, invoke):
     result = invoke(["validate"], cwd=starter)
     assert result.exit_code == 0, result.output
     assert "1 modules, 1 curricula, 1 cities" in result.output
+    assert (starter / "schemas" / "module.schema.json").exists()
     plan = invoke(["plan", "starter", "--city", "sample-town", "--format", "json"], cwd=starter)
     assert plan.exit_code == 0, plan.output
     assert json.loads(plan.stdout)["roles"][0]["modules"][0]["id"] == "smart-city-basics"

@@ -43,6 +43,9 @@ def scaffold(directory: Path) -> list[Path]:
         target = directory / relative
         atomic_write_text(target, text)
         written.append(target)
+    from citycourse.schemas import write_schemas
+
+    written += write_schemas(directory / "schemas")  # the files' $schema comments point here
     (directory / "site").mkdir(exist_ok=True)
     return written
 
