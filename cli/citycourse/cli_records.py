@@ -1,0 +1,267 @@
+"""`citycourse records ...` and `citycourse progress`: a thin Typer shell over store.py and report.py."""
+
+from __future__ import annotations
+
+import json
+from enum import Enum
+from pathlib import Path
+from typing import Annotated, Any, Optional
+
+import typer
+
+from citycourse.clikit import console, err_console, guarded, open_project
+
+records_app = typer.Typer(help="Import exported training records; map titles to modules; review the quarantine.",
+                          no_args_is_help=True)
+map_app = typer.Typer(help="Titles (or IRIs) the trainer maps to module ids.", no_args_is_help=True)
+records_app.add_typer(map_app, name="map")
+
+
+class RecordFormat(str, Enum):
+    auto = "auto"
+    xapi = "xapi"
+    moodle_completion = "moodle-completion"
+    moodle_activity = "moodle-activity"
+    moodle_quiz = "moodle-quiz"
+    quiz_csv = "quiz-csv"
+    attendance = "attendance"
+    roster = "roster"
+
+
+class By(str, Enum):
+    learner = "learner"
+    module = "module"
+    role = "role"
+
+
+class ProgressFormat(str, Enum):
+    table = "table"
+    csv = "csv"
+    json = "json"
+    md = "md"
+
+
+StoreOpt = Annotated[
+    Optional[str],
+    typer.Option("--store", help="Store URL: a SQLite path/URL or postgresql://... (default: $CITYCOURSE_STORE, "
+                 "else <project>/.citycourse/records.db)."),
+]
+ProjectOpt = Annotated[Optional[Path], typer.Option("--project", "-C", help="Project folder.")]
+
+
+def _store_url(store: str | None, project_dir: Path | None) -> tuple[str, Any]:
+    from citycourse.store import default_url
+
+    project = None
+    try:
+        project = open_project(project_dir)
+    except Exception:  # noqa: BLE001 - a --store URL works without a project
+        if store is None and default_url(None) is None:
+            raise
+    url = store or default_url(project.root if project else None)
+    assert url is not None
+    return url, project
+
+
+def _module_titles(project: Any) -> dict[str, str]:
+    from citycourse.clikit import load_checked
+
+    library = load_checked(project)
+    return {mid: m.title for mid, m in library.modules.items()}
+
+
+@records_app.command("import")
+@guarded
+def records_import(
+    files: Annotated[list[Path], typer.Argument(help="Export files (format detected from content).")],
+    fmt: Annotated[RecordFormat, typer.Option("--format", help="Force a format instead of detecting it.")] = RecordFormat.auto,
+    city: Annotated[Optional[str], typer.Option("--city", help="City these records belong to (id).")] = None,
+    curriculum: Annotated[Optional[str], typer.Option("--curriculum", help="Curriculum id (checked to exist).")] = None,
+    store: StoreOpt = None,
+    dry_run: Annotated[bool, typer.Option("--dry-run", help="Read, match and count, then roll back.")] = False,
+    allow_quarantine: Annotated[bool, typer.Option("--allow-quarantine", help="Exit 0 even when rows were quarantined.")] = False,
+    output: Annotated[str, typer.Option("--output", "-o", help="text or json summary.")] = "text",
+    project_dir: ProjectOpt = None,
+) -> None:
+    """Import FILES in one transaction: all stored or nothing. Exit 1 when rows were quarantined."""
+    from citycourse.clikit import load_checked
+    from citycourse.errors import UsageError
+    from citycourse.store import import_files, open_store, redact
+
+    url, project = _store_url(store, project_dir)
+    if project is None:
+        raise UsageError("records import needs a project (its modules are what records are matched to)")
+    library = load_checked(project)
+    if city is not None and city not in library.cities:
+        raise UsageError(f"unknown city {city!r}", hint=f"known: {', '.join(sorted(library.cities)) or 'none'}")
+    if curriculum is not None and curriculum not in library.curricula:
+        raise UsageError(f"unknown curriculum {curriculum!r}", hint=f"known: {', '.join(sorted(library.curricula))}")
+    titles = {mid: m.title for mid, m in library.modules.items()}
+    with open_store(url) as opened:
+        summary = import_files(opened, files, titles, fmt=fmt.value, city=city, dry_run=dry_run)
+    quarantined = summary.total("quarantined")
+    if output == "json":
+        console.print_json(json.dumps(summary.to_dict(), ensure_ascii=False))
+    else:
+        from rich.table import Table
+
+        table = Table("file", "format", "read", "new", "duplicate", "voided", "quarantined", "skipped",
+                      title=("dry run: nothing stored" if dry_run else f"imported into {redact(url)}"),
+                      title_justify="left")
+        for f in summary.files:
+            table.add_row(f.file, f.format, *(str(getattr(f, k)) for k in
+                                              ("read", "new", "duplicate", "voided", "quarantined", "skipped")))
+        if len(summary.files) > 1:
+            table.add_row("total", "", *(str(summary.total(k)) for k in
+                                         ("read", "new", "duplicate", "voided", "quarantined", "skipped")))
+        console.print(table)
+        if summary.cancelled:
+            console.print(f"{summary.cancelled} earlier record(s) cancelled by voiding statements")
+    if quarantined:
+        err_console.print(
+            f"[yellow]{quarantined} row(s) quarantined[/]: see `citycourse records quarantine`; fix with "
+            "`citycourse records map add TITLE MODULE`, then `citycourse records quarantine --retry`"
+        )
+        if not allow_quarantine:
+            raise typer.Exit(1)
+
+
+@map_app.command("add")
+@guarded
+def map_add(
+    title: Annotated[str, typer.Argument(help="Title or activity IRI as it appears in the exports.")],
+    module: Annotated[Optional[str], typer.Argument(help="Module id it stands for.")] = None,
+    ignore: Annotated[bool, typer.Option("--ignore", help="Not a module: skip these rows (e.g. a welcome forum).")] = False,
+    store: StoreOpt = None,
+    project_dir: ProjectOpt = None,
+) -> None:
+    """Map TITLE to MODULE (or --ignore it)."""
+    from citycourse.errors import UsageError
+    from citycourse.store import IGNORE, add_mapping, open_store
+
+    url, project = _store_url(store, project_dir)
+    if ignore == (module is not None):
+        raise UsageError("give either a MODULE id or --ignore")
+    if module is not None and project is not None:
+        titles = _module_titles(project)
+        if module not in titles:
+            raise UsageError(f"unknown module {module!r}", hint="see `citycourse modules list`")
+    with open_store(url) as opened:
+        add_mapping(opened, title, module or IGNORE)
+    console.print(f"mapped {title!r} → {module or 'ignored'}")
+
+
+@map_app.command("list")
+@guarded
+def map_list(
+    output: Annotated[str, typer.Option("--format", "-f", help="table or json")] = "table",
+    store: StoreOpt = None,
+    project_dir: ProjectOpt = None,
+) -> None:
+    """List title → module mappings."""
+    from rich.table import Table
+
+    from citycourse.store import list_mappings, open_store
+
+    url, _ = _store_url(store, project_dir)
+    with open_store(url, create=False) as opened:
+        found = list_mappings(opened)
+    if output == "json":
+        console.print_json(json.dumps(found, ensure_ascii=False))
+        return
+    table = Table("title", "module", title=f"{len(found)} mappings", title_justify="left")
+    for m in found:
+        table.add_row(m["title"], "(ignored)" if m["module"] == "-" else m["module"])
+    console.print(table)
+
+
+@map_app.command("remove")
+@guarded
+def map_remove(title: Annotated[str, typer.Argument()], store: StoreOpt = None, project_dir: ProjectOpt = None) -> None:
+    """Remove the mapping for TITLE."""
+    from citycourse.errors import UsageError
+    from citycourse.store import open_store, remove_mapping
+
+    url, _ = _store_url(store, project_dir)
+    with open_store(url, create=False) as opened:
+        if not remove_mapping(opened, title):
+            raise UsageError(f"no mapping for {title!r}")
+    console.print(f"removed mapping for {title!r}")
+
+
+@records_app.command("quarantine")
+@guarded
+def records_quarantine(
+    retry: Annotated[bool, typer.Option("--retry", help="Match quarantined rows again (after `records map add`).")] = False,
+    output: Annotated[str, typer.Option("--format", "-f", help="table or json")] = "table",
+    store: StoreOpt = None,
+    project_dir: ProjectOpt = None,
+) -> None:
+    """List rows that could not be matched, with the reason; --retry re-matches them."""
+    from rich.table import Table
+
+    from citycourse.store import list_quarantine, open_store, retry_quarantine
+
+    url, project = _store_url(store, project_dir)
+    with open_store(url, create=False) as opened:
+        if retry:
+            released, left = retry_quarantine(opened, _module_titles(project) if project else {})
+            err_console.print(f"{released} row(s) released from quarantine, {left} still quarantined")
+        found = list_quarantine(opened)
+    if output == "json":
+        console.print_json(json.dumps(found, ensure_ascii=False))
+    else:
+        table = Table("file", "line", "learner", "module/title", "reason", title=f"{len(found)} quarantined",
+                      title_justify="left")
+        for q in found:
+            table.add_row(q["file"], str(q["line"] or ""), str(q["learner"] or ""), q["module"], q["reason"])
+        console.print(table)
+    if retry and found:
+        raise typer.Exit(1)
+
+
+def progress_cmd(
+    city: Annotated[str, typer.Option("--city", help="City id or path.")],
+    curriculum: Annotated[Optional[str], typer.Option("--curriculum", help="Curriculum id (default: the only one).")] = None,
+    by: Annotated[By, typer.Option("--by", help="learner, module or role.")] = By.learner,
+    output: Annotated[ProgressFormat, typer.Option("--format", "-f")] = ProgressFormat.table,
+    store: StoreOpt = None,
+    project_dir: ProjectOpt = None,
+) -> None:
+    """Completion per learner, module or role for one city, judged by the curriculum's rule."""
+    from citycourse.clikit import load_checked, plan_inputs
+    from citycourse.errors import UsageError
+    from citycourse.report import compute, rows, to_csv, to_json, to_markdown
+    from citycourse.store import open_store
+    from citycourse.tailor import tailor
+
+    url, project = _store_url(store, project_dir)
+    if curriculum is None:
+        library = load_checked(project)
+        if len(library.curricula) != 1:
+            raise UsageError("which curriculum?", hint=f"pass --curriculum ({', '.join(sorted(library.curricula))})")
+        curriculum = next(iter(library.curricula))
+    _, library, cur, cty = plan_inputs(project.root, curriculum, city)
+    plan = tailor(cur, cty, library.modules, allow_over_budget=True)
+    with open_store(url, create=False) as opened:
+        progress = compute(plan, opened)
+    if output is ProgressFormat.json:
+        console.out(to_json(progress), end="")
+    elif output is ProgressFormat.csv:
+        console.out(to_csv(progress, by.value), end="")
+    elif output is ProgressFormat.md:
+        console.out(to_markdown(progress, by.value), end="")
+    else:
+        from rich.table import Table
+
+        header, body = rows(progress, by.value)
+        table = Table(*header, title=f"{cur.title} · {cty.name} · by {by.value} ({cur.completion.move_on})",
+                      title_justify="left")
+        for row in body:
+            table.add_row(*("" if c is None else (f"{c:g}" if isinstance(c, float) else str(c)) for c in row))
+        console.print(table)
+
+
+def register(app: typer.Typer) -> None:
+    app.add_typer(records_app, name="records")
+    app.command("progress")(guarded(progress_cmd))

@@ -1,0 +1,177 @@
+"""`citycourse build` and `citycourse serve`: the Typer shell over `citycourse.render`."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Annotated, Any, Optional
+
+import typer
+
+from citycourse.clikit import console, err_console, guarded, is_terminal, plan_inputs
+
+ProjectOpt = Annotated[
+    Optional[Path],
+    typer.Option("--project", "-C", help="Project folder (default: the nearest one at or above the current folder)."),
+]
+
+
+def _progress_markdown(plan: Any, store: str | None, show_learners: bool) -> str | None:
+    """The aggregate progress page from citycourse.report, when that module and records exist."""
+    try:
+        from citycourse.report import site_progress_markdown  # type: ignore[attr-defined]
+    except ImportError:
+        return None
+    return site_progress_markdown(plan, store, show_learners=show_learners)
+
+
+def _logo_path(library: Any, city: Any) -> Path | None:
+    if not city.branding.logo:
+        return None
+    source = library.sources.get(("city", city.id))
+    base = source.parent if source else Path.cwd()
+    return (base / city.branding.logo).resolve()
+
+
+def register(app: typer.Typer) -> None:
+    @app.command()
+    @guarded
+    def build(
+        curriculum: Annotated[str, typer.Argument(help="Curriculum id or path.")],
+        city: Annotated[Optional[str], typer.Option("--city", help="City id or path.")] = None,
+        all_cities: Annotated[bool, typer.Option("--all", help="Build every city in curricula/cities/.")] = False,
+        out: Annotated[Path, typer.Option("--out", help="Folder for the sites (site/<city>/ inside it).")] = Path("site"),
+        facilitator: Annotated[
+            bool, typer.Option("--facilitator", help="Add facilitator notes, answers and timings (site/<city>-facilitator/).")
+        ] = False,
+        make_zip: Annotated[bool, typer.Option("--zip", help="Also write site/<city>.zip that works opened from disk.")] = False,
+        jobs: Annotated[int, typer.Option("--jobs", "-j", min=1, help="Parallel build processes for --all.")] = 1,
+        store: Annotated[
+            Optional[str], typer.Option("--store", help="Records store URL for the progress page (default: the project's).")
+        ] = None,
+        show_learners: Annotated[
+            bool, typer.Option("--show-learners", help="Name learners on the progress page (off by default).")
+        ] = False,
+        allow_over_budget: Annotated[bool, typer.Option("--allow-over-budget")] = False,
+        project_dir: ProjectOpt = None,
+    ) -> None:
+        """Build the course site for a city (or --all cities) with a strict MkDocs build."""
+        from citycourse.clikit import resolve
+        from citycourse.errors import UsageError
+        from citycourse.render.site import build_many, prepare
+        from citycourse.tailor import tailor
+
+        if bool(city) == all_cities:
+            raise UsageError("give either --city CITY or --all", hint="e.g. citycourse build CURRICULUM --city ben-may")
+        first_city = city or ""
+        if all_cities:
+            from citycourse.clikit import load_checked, open_project
+
+            project = open_project(project_dir)
+            library = load_checked(project)
+            cities = [library.cities[c] for c in sorted(library.cities)]
+            if not cities:
+                raise UsageError("no cities in curricula/cities/")
+            first_city = cities[0].id
+        project, library, cur, cty = plan_inputs(project_dir, curriculum, first_city)
+        if not all_cities:
+            cities = [cty]
+        else:
+            cur = resolve(library, project, "curriculum", curriculum)
+        out_dir = out if out.is_absolute() else Path.cwd() / out
+        build_jobs = []
+        for c in cities:
+            plan = tailor(cur, c, library.modules, allow_over_budget=allow_over_budget)
+            for warning in plan.warnings:
+                err_console.print(f"[yellow]warning:[/] {c.id}: {warning}")
+            build_jobs.append(
+                prepare(
+                    plan,
+                    base_config=project.mkdocs_config,
+                    out=out_dir,
+                    facilitator=facilitator,
+                    make_zip=make_zip,
+                    progress_markdown=_progress_markdown(plan, store, show_learners),
+                    logo_path=_logo_path(library, c),
+                )
+            )
+        if is_terminal() and len(build_jobs) > 1:
+            from rich.progress import Progress
+
+            with Progress(console=console, transient=True) as progress:
+                task = progress.add_task("building sites", total=len(build_jobs))
+                results = build_many(build_jobs, jobs, on_done=lambda _r: progress.advance(task))
+        else:
+            results = build_many(build_jobs, jobs)
+        for result in results:
+            where = result.path / "index.html"
+            if result.skipped:
+                console.print(f"{result.name}: unchanged since the last build, skipped ({where})")
+            else:
+                console.print(f"{result.name}: built {result.pages} pages → open {where}")
+            if result.zip_path is not None:
+                console.print(f"{result.name}: zip {result.zip_path}")
+
+    @app.command()
+    @guarded
+    def serve(
+        curriculum: Annotated[str, typer.Argument(help="Curriculum id or path.")],
+        city: Annotated[str, typer.Option("--city", help="City id or path.")],
+        facilitator: Annotated[bool, typer.Option("--facilitator", help="Preview the facilitator view.")] = False,
+        address: Annotated[str, typer.Option("--dev-addr", help="Host:port to serve on.")] = "127.0.0.1:8000",
+        project_dir: ProjectOpt = None,
+    ) -> None:
+        """Live preview of a city's site: pages are regenerated when a module, curriculum or city file changes."""
+        import tempfile
+        import threading
+
+        import yaml
+        from mkdocs.commands.serve import serve as mkdocs_serve
+
+        from citycourse.clikit import load_checked
+        from citycourse.render.site import prepare
+        from citycourse.tailor import tailor
+
+        project, library, cur, cty = plan_inputs(project_dir, curriculum, city)
+        work = Path(tempfile.mkdtemp(prefix="citycourse-serve-"))
+        docs = work / "docs"
+
+        def regenerate() -> None:
+            lib = load_checked(project)
+            plan = tailor(lib.curricula.get(cur.id, cur), lib.cities.get(cty.id, cty), lib.modules, allow_over_budget=True)
+            job = prepare(plan, base_config=project.mkdocs_config, out=work / "out", facilitator=facilitator,
+                          logo_path=_logo_path(lib, cty))
+            for rel, data in job.files.items():
+                path = docs / rel
+                if not path.exists() or path.read_bytes() != data:
+                    path.parent.mkdir(parents=True, exist_ok=True)
+                    path.write_bytes(data)
+            config = {"INHERIT": job.base_config, **job.config, "site_dir": str(work / "site")}
+            text = yaml.safe_dump(config, allow_unicode=True, sort_keys=False)
+            cfg = work / "mkdocs.yml"
+            if not cfg.exists() or cfg.read_text(encoding="utf-8") != text:
+                cfg.write_text(text, encoding="utf-8")
+
+        regenerate()
+        stop = threading.Event()
+
+        def watch() -> None:
+            def stamp() -> list[tuple[str, float]]:
+                roots = [project.modules_dir, project.curricula_dir]
+                return sorted((str(p), p.stat().st_mtime) for r in roots for p in r.rglob("*.y*ml"))
+
+            last = stamp()
+            while not stop.wait(1.0):
+                now = stamp()
+                if now != last:
+                    last = now
+                    try:
+                        regenerate()
+                    except Exception as exc:  # noqa: BLE001 - keep serving; show what is wrong
+                        err_console.print(f"[red]not rebuilt:[/] {exc}")
+
+        threading.Thread(target=watch, daemon=True).start()
+        console.print(f"Serving {cty.name} on http://{address}/ (Ctrl+C to stop)")
+        try:
+            mkdocs_serve(str(work / "mkdocs.yml"), dev_addr=address, livereload=True)
+        finally:
+            stop.set()

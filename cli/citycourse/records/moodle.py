@@ -1,0 +1,163 @@
+"""Moodle downloads: course completion, activity completion and quiz grades.
+
+Written from Moodle's source:
+
+- course completion (`report/completion/index.php`, "Download in spreadsheet
+  format (UTF-8 .csv)" or "Excel-compatible format"): header `ID`, `Name`,
+  the user identity fields (e.g. `Email address`), then for every activity
+  criterion two columns `<activity>` and `<activity> - Completion date`, one
+  column per other criterion, and `Course complete` (a date when complete).
+  Activity cells are the `completion-*` strings: `Not completed`, `Completed`,
+  `Completed (achieved pass grade)`, `Completed (did not achieve pass grade)`;
+  dates use `strftimedatetimeshort` (`14/03/27, 10:15`).
+- activity completion (`report/progress/index.php`, csv / excelcsv): the
+  "Excel" variant is UTF-16LE with a BOM and tab-separated. Header: an empty
+  cell (the name column), identity fields, then per activity its name and its
+  expected-completion date; each row: full name, identity fields, then per
+  activity the state string and the date it was reached.
+- quiz grades (quiz "Grades" report download): `Surname`, `First name`,
+  `Email address`, `State`, `Started on`, `Completed`, `Time taken`,
+  `Grade/10.00`, `Q. 1 /1.00`, ... and a final `Overall average` row. The quiz
+  is named by the file (`<course>-<quiz>-grades.csv`), which is matched like a
+  title (`records map` fixes a name that does not match).
+
+The module of an activity column is its title, matched by id, title or the
+mapping table; the course-complete column names the course from the file
+name (`completion-<shortname>.csv`) and is used when that matches a module.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+from citycourse.records import RowError, normalise_email, row_key
+from citycourse.records._common import EMAIL_HEADERS, cell, require, stem_refs, when
+from citycourse.records.csvio import CsvFile, norm_header, parse_score
+
+STATES = {
+    "not completed": None,
+    "completed": (True, None),
+    "completed (achieved pass grade)": (True, True),
+    "completed (did not achieve pass grade)": (True, False),
+    "completed (passed)": (True, True),
+    "completed (failed)": (True, False),
+}
+IDENTITY = {*EMAIL_HEADERS, "id number", "idnumber", "username", "institution", "department", "phone",
+            "mobile phone", "city/town", "country", "address"}
+
+
+def _state(text: str, line: int, column: str) -> tuple[bool, bool | None] | None:
+    value = norm_header(text)
+    if value in ("", "-"):
+        return None
+    if value not in STATES:
+        raise RowError(
+            line,
+            f"column {column!r}: unknown completion state {text!r}",
+            hint="Moodle writes 'Completed', 'Not completed', 'Completed (achieved pass grade)' or "
+            "'Completed (did not achieve pass grade)'",
+        )
+    return STATES[value]
+
+
+def _evidence(fmt: str, email: str, name: str, title: str, state: tuple[bool, bool | None], ts: str | None,
+              line: int, refs: list[str] | None = None) -> dict[str, Any]:
+    completion, success = state
+    verb = "completed" if success is None else ("passed" if success else "failed")
+    return {
+        "kind": "record", "key": row_key(fmt, email, title, verb, success, ts), "line": line,
+        "email": email, "learner_id": None, "name": name, "refs": refs or [title],
+        "verb": verb, "success": success, "completion": completion, "score": None, "timestamp": ts,
+    }
+
+
+def read_completion(path: Path, context: dict[str, Any] | None = None) -> Iterator[dict[str, Any]]:
+    with CsvFile(path) as f:
+        email_col = require(f, "Email address", *EMAIL_HEADERS)
+        name_col = f.column("name", "full name")
+        course_col = f.column("course complete")
+        pairs = []
+        for i, h in enumerate(f.header):
+            if i + 1 < len(f.header) and f.header[i + 1] == f"{h} - completion date":
+                pairs.append((i, f.raw_header[i]))
+        if not pairs and course_col is None:
+            raise RowError(1, "no activity columns ('<activity>' + '<activity> - Completion date') and no 'Course complete'")
+        course_refs = stem_refs(path, r"^completion[-_](.+)$")
+        for line, cells in f.rows():
+            email = normalise_email(cell(cells, email_col))
+            name = cell(cells, name_col)
+            for i, title in pairs:
+                state = _state(cell(cells, i), line, title)
+                if state is None:
+                    yield {"kind": "skip", "line": line}
+                    continue
+                ts = when(cell(cells, i + 1), line, f.raw_header[i + 1])
+                yield _evidence("moodle", email or cell(cells, email_col), name, title, state, ts, line)
+            if course_col is not None:
+                ts = when(cell(cells, course_col), line, "Course complete")
+                if ts is not None:
+                    yield {**_evidence("moodle", email or "", name, course_refs[0], (True, None), ts, line, course_refs),
+                           "optional": True}
+
+
+def read_activity(path: Path, context: dict[str, Any] | None = None) -> Iterator[dict[str, Any]]:
+    with CsvFile(path) as f:
+        email_col = require(f, "Email address", *EMAIL_HEADERS)
+        start = 1
+        while start < len(f.header) and f.header[start] in IDENTITY:
+            start += 1
+        activities = [(i, f.raw_header[i]) for i in range(start, len(f.header), 2) if f.raw_header[i]]
+        if not activities:
+            raise RowError(1, "no activity columns after the name and identity columns")
+        for line, cells in f.rows():
+            email = normalise_email(cell(cells, email_col))
+            name = cell(cells, 0)
+            for i, title in activities:
+                state = _state(cell(cells, i), line, title)
+                if state is None:
+                    yield {"kind": "skip", "line": line}
+                    continue
+                ts = when(cell(cells, i + 1), line, f"{title} (date)")
+                yield _evidence("moodle", email or cell(cells, email_col), name, title, state, ts, line)
+
+
+_GRADE = re.compile(r"^grade\s*/\s*(\d+(?:[.,]\d+)?)$")
+
+
+def read_quiz(path: Path, context: dict[str, Any] | None = None) -> Iterator[dict[str, Any]]:
+    with CsvFile(path) as f:
+        email_col = require(f, "Email address", *EMAIL_HEADERS)
+        grade_col, maximum = None, None
+        for i, h in enumerate(f.header):
+            match = _GRADE.match(h)
+            if match:
+                grade_col, maximum = i, float(match[1].replace(",", "."))
+                break
+        if grade_col is None:
+            raise RowError(1, "missing column 'Grade/<max>' (e.g. 'Grade/10.00')")
+        state_col = f.column("state")
+        done_col = require(f, "Completed", "completed", "completed on")
+        first, last = f.column("first name"), f.column("surname", "last name")
+        refs = stem_refs(path, r"^.+?-(.+)-grades$", r"^(.+)-grades$")
+        for line, cells in f.rows():
+            if norm_header(cell(cells, 0)) in ("overall average", "average"):
+                continue
+            state = norm_header(cell(cells, state_col)) if state_col is not None else "finished"
+            grade = cell(cells, grade_col)
+            if state != "finished" or grade in ("", "-"):
+                yield {"kind": "skip", "line": line}
+                continue
+            try:
+                score = parse_score(grade, maximum)
+            except ValueError as exc:
+                raise RowError(line, f"column {f.raw_header[grade_col]!r}: {exc}") from None
+            ts = when(cell(cells, done_col), line, f.raw_header[done_col])
+            email = normalise_email(cell(cells, email_col)) or cell(cells, email_col)
+            yield {
+                "kind": "record", "key": row_key("quiz", email, refs[0], score, ts), "line": line,
+                "email": email, "learner_id": None, "name": f"{cell(cells, first)} {cell(cells, last)}".strip(),
+                "refs": refs, "verb": "scored", "success": None, "completion": None, "score": score, "timestamp": ts,
+            }

@@ -1,0 +1,43 @@
+"""A roster: who is who. Columns `Email` (required), `Name`, `Role`, `City`, `Staff ID`.
+
+Roles are the curriculum roles (`planner`, `it-officer`, ...; `IT officer` is
+accepted). A row without a city takes the import's `--city`.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+from citycourse.models import ROLES
+from citycourse.records import RowError, normalise_email
+from citycourse.records._common import EMAIL_HEADERS, cell, require
+from citycourse.records.csvio import CsvFile
+
+
+def slug(text: str) -> str:
+    return "-".join(text.strip().lower().replace("_", " ").replace("-", " ").split())
+
+
+def read(path: Path, context: dict[str, Any] | None = None) -> Iterator[dict[str, Any]]:
+    default_city = (context or {}).get("city")
+    with CsvFile(path) as f:
+        email_col = require(f, "Email", *EMAIL_HEADERS)
+        role_col = require(f, "Role", "role", "position", "job role")
+        name_col = f.column("name", "full name")
+        city_col = f.column("city", "city id")
+        id_col = f.column("staff id", "id", "learner id", "employee id")
+        for line, cells in f.rows():
+            raw = cell(cells, email_col)
+            email = normalise_email(raw)
+            if email is None:
+                raise RowError(line, f"not an email address: {raw!r}")
+            role = slug(cell(cells, role_col))
+            if role and role not in ROLES:
+                raise RowError(line, f"unknown role {cell(cells, role_col)!r}", hint=f"roles: {', '.join(ROLES)}")
+            yield {
+                "kind": "roster", "line": line, "email": email, "name": cell(cells, name_col),
+                "learner_id": cell(cells, id_col) or None, "role": role or None,
+                "city": slug(cell(cells, city_col)) or default_city,
+            }
