@@ -210,3 +210,14 @@ def test_build_needs_city_or_all(project: Path) -> None:
 
 def test_scaffold_mkdocs_matches_root() -> None:
     assert (REPO / "cli" / "citycourse" / "scaffold" / "mkdocs.yml").read_bytes() == (REPO / "mkdocs.yml").read_bytes()
+
+
+def test_fast_skip_notices_an_edited_module(project: Path, tmp_path: Path) -> None:
+    out = tmp_path / "out"
+    assert run_build(project, "--city", "puerto-alon", "--out", str(out)).exit_code == 0
+    assert "skipped" in run_build(project, "--city", "puerto-alon", "--out", str(out)).output
+    path = project / "modules" / "smart-city-basics.yaml"
+    path.write_text(path.read_text(encoding="utf-8").replace("The six focus areas", "The six ASCN focus areas"), encoding="utf-8")
+    again = run_build(project, "--city", "puerto-alon", "--out", str(out))
+    assert again.exit_code == 0 and "skipped" not in again.output
+    assert "The six ASCN focus areas" in (out / "puerto-alon" / "modules" / "smart-city-basics.html").read_text(encoding="utf-8")

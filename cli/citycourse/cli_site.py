@@ -32,6 +32,30 @@ def _logo_path(library: Any, city: Any) -> Path | None:
     return (base / city.branding.logo).resolve()
 
 
+def _site_name(city_id: str, facilitator: bool) -> str:
+    return city_id + ("-facilitator" if facilitator else "")
+
+
+def _fast_path_keys(
+    project: Any, curriculum: str, city: str | None, all_cities: bool, out_dir: Path, store: str | None,
+    options: dict[str, Any],
+) -> dict[str, str] | None:
+    """Input fingerprints per city, or None when the inputs are not all inside the project."""
+    from citycourse.render.site import inputs_key
+
+    if not (project.curricula_dir / f"{curriculum}.yaml").is_file():
+        return None
+    if all_cities:
+        city_ids = sorted(p.stem for p in project.cities_dir.glob("*.yaml"))
+    elif city and (project.cities_dir / f"{city}.yaml").is_file():
+        city_ids = [city]
+    else:
+        return None
+    options = {**options, "curriculum": curriculum}
+    keys = {cid: inputs_key(project.root, cid, options, store) for cid in city_ids}
+    return None if any(k is None for k in keys.values()) else keys  # type: ignore[return-value]
+
+
 def register(app: typer.Typer) -> None:
     @app.command()
     @guarded
@@ -55,29 +79,35 @@ def register(app: typer.Typer) -> None:
         project_dir: ProjectOpt = None,
     ) -> None:
         """Build the course site for a city (or --all cities) with a strict MkDocs build."""
-        from citycourse.clikit import resolve
+        from citycourse.clikit import load_checked, open_project, resolve, resolve_curriculum
         from citycourse.errors import UsageError
-        from citycourse.render.site import build_many, prepare
+        from citycourse.render.site import build_many, prepare, up_to_date
         from citycourse.tailor import tailor
 
         if bool(city) == all_cities:
             raise UsageError("give either --city CITY or --all", hint="e.g. citycourse build CURRICULUM --city ben-may")
-        first_city = city or ""
+        project = open_project(project_dir)
+        out_dir = out if out.is_absolute() else Path.cwd() / out
+        keys = _fast_path_keys(project, curriculum, city, all_cities, out_dir, store, {
+            "facilitator": facilitator, "zip": make_zip, "show_learners": show_learners,
+            "allow_over_budget": allow_over_budget,
+        })
+        if keys and all(
+            up_to_date(out_dir / _site_name(cid, facilitator), key, (out_dir / f"{_site_name(cid, facilitator)}.zip") if make_zip else None)
+            for cid, key in keys.items()
+        ):
+            for cid in keys:
+                where = out_dir / _site_name(cid, facilitator) / "index.html"
+                console.print(f"{_site_name(cid, facilitator)}: unchanged since the last build, skipped ({where})")
+            return
+        library = load_checked(project)
+        cur = resolve_curriculum(library, project, curriculum)
         if all_cities:
-            from citycourse.clikit import load_checked, open_project
-
-            project = open_project(project_dir)
-            library = load_checked(project)
             cities = [library.cities[c] for c in sorted(library.cities)]
             if not cities:
-                raise UsageError("no cities in curricula/cities/")
-            first_city = cities[0].id
-        project, library, cur, cty = plan_inputs(project_dir, curriculum, first_city)
-        if not all_cities:
-            cities = [cty]
+                raise UsageError("no cities in curricula/cities/", hint="add a city profile there")
         else:
-            cur = resolve(library, project, "curriculum", curriculum)
-        out_dir = out if out.is_absolute() else Path.cwd() / out
+            cities = [resolve(library, project, "city", city)]
         build_jobs = []
         for c in cities:
             plan = tailor(cur, c, library.modules, allow_over_budget=allow_over_budget)
@@ -92,6 +122,7 @@ def register(app: typer.Typer) -> None:
                     make_zip=make_zip,
                     progress_markdown=_progress_markdown(plan, store, show_learners),
                     logo_path=_logo_path(library, c),
+                    inputs_key=(keys or {}).get(c.id),
                 )
             )
         if is_terminal() and len(build_jobs) > 1:

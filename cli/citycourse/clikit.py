@@ -129,20 +129,26 @@ def resolve(library: Library, project: Project, kind: str, ref: str) -> Any:
     raise UsageError(f"unknown {kind} {ref!r}", hint=f"known {kind} ids: {known}; or give a path to a YAML file")
 
 
+def resolve_curriculum(library: Library, project: Project, ref: str) -> Curriculum:
+    """A curriculum by id or path, checked against the project's module library."""
+    from citycourse.errors import ProblemList
+
+    curriculum = resolve(library, project, "curriculum", ref)
+    problems = ProblemList()
+    for module_id in curriculum.module_ids:
+        if module_id not in library.modules:
+            problems.add(Problem(ref, f"curriculum names unknown module {module_id!r}", hint="add the module or fix the id"))
+    problems.raise_if_errors()
+    return curriculum
+
+
 def plan_inputs(
     project_dir: Path | None, curriculum_ref: str, city_ref: str
 ) -> tuple[Project, Library, Curriculum, CityProfile]:
     project = open_project(project_dir)
     library = load_checked(project)
-    curriculum = resolve(library, project, "curriculum", curriculum_ref)
+    curriculum = resolve_curriculum(library, project, curriculum_ref)
     city = resolve(library, project, "city", city_ref)
-    from citycourse.errors import ProblemList
-
-    problems = ProblemList()
-    for module_id in curriculum.module_ids:
-        if module_id not in library.modules:
-            problems.add(Problem(str(curriculum_ref), f"curriculum names unknown module {module_id!r}"))
-    problems.raise_if_errors()
     return project, library, curriculum, city
 
 

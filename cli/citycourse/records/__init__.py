@@ -38,7 +38,7 @@ def normalise_email(value: str | None) -> str | None:
     """`Mailto:Lan.Nguyen@City.GOV.vn ` → `lan.nguyen@city.gov.vn`; None when it is not an address."""
     if not value:
         return None
-    text = unicodedata.normalize("NFKC", value).strip()
+    text = value.strip() if value.isascii() else unicodedata.normalize("NFKC", value).strip()
     if text[:7].lower() == "mailto:":
         text = text[7:]
     text = text.strip().lower()

@@ -43,7 +43,7 @@ def read(path: Path, context: dict[str, Any] | None = None) -> Iterator[dict[str
             who = email or normalise_text(name)
             yield {
                 "kind": "record", "key": row_key("attendance", who, normalise_text(module), ts[:10]), "line": line,
-                "email": email or (cell(cells, email_col) or None), "learner_id": None, "name": name,
+                "email": email, "email_raw": cell(cells, email_col), "learner_id": None, "name": name,
                 "refs": [module], "verb": "attended", "success": None, "completion": None, "score": None,
                 "timestamp": ts,
             }

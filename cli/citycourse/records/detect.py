@@ -13,18 +13,23 @@ from citycourse.records.csvio import CsvFile, head_text
 Reader = Callable[[Path, "dict[str, Any] | None"], Iterator[dict[str, Any]]]
 
 
-def reader_for(fmt: str) -> Reader:
-    from citycourse.records import attendance, moodle, quiz_csv, roster, xapi
+READERS = {
+    "xapi": ("xapi", "read"),
+    "moodle-completion": ("moodle", "read_completion"),
+    "moodle-activity": ("moodle", "read_activity"),
+    "moodle-quiz": ("moodle", "read_quiz"),
+    "quiz-csv": ("quiz_csv", "read"),
+    "attendance": ("attendance", "read"),
+    "roster": ("roster", "read"),
+}
 
-    return {
-        "xapi": xapi.read,
-        "moodle-completion": moodle.read_completion,
-        "moodle-activity": moodle.read_activity,
-        "moodle-quiz": moodle.read_quiz,
-        "quiz-csv": quiz_csv.read,
-        "attendance": attendance.read,
-        "roster": roster.read,
-    }[fmt]
+
+def reader_for(fmt: str) -> Reader:
+    """The reader function of a format (imported only when needed)."""
+    import importlib
+
+    module, function = READERS[fmt]
+    return getattr(importlib.import_module(f"citycourse.records.{module}"), function)
 
 
 def detect(path: Path) -> str:

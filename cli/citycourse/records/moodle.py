@@ -69,7 +69,7 @@ def _evidence(fmt: str, email: str, name: str, title: str, state: tuple[bool, bo
     verb = "completed" if success is None else ("passed" if success else "failed")
     return {
         "kind": "record", "key": row_key(fmt, email, title, verb, success, ts), "line": line,
-        "email": email, "learner_id": None, "name": name, "refs": refs or [title],
+        "email": normalise_email(email), "email_raw": email, "learner_id": None, "name": name, "refs": refs or [title],
         "verb": verb, "success": success, "completion": completion, "score": None, "timestamp": ts,
     }
 
@@ -155,9 +155,10 @@ def read_quiz(path: Path, context: dict[str, Any] | None = None) -> Iterator[dic
             except ValueError as exc:
                 raise RowError(line, f"column {f.raw_header[grade_col]!r}: {exc}") from None
             ts = when(cell(cells, done_col), line, f.raw_header[done_col])
-            email = normalise_email(cell(cells, email_col)) or cell(cells, email_col)
+            raw = cell(cells, email_col)
+            email = normalise_email(raw)
             yield {
-                "kind": "record", "key": row_key("quiz", email, refs[0], score, ts), "line": line,
-                "email": email, "learner_id": None, "name": f"{cell(cells, first)} {cell(cells, last)}".strip(),
+                "kind": "record", "key": row_key("quiz", email or raw, refs[0], score, ts), "line": line,
+                "email": email, "email_raw": raw, "learner_id": None, "name": f"{cell(cells, first)} {cell(cells, last)}".strip(),
                 "refs": refs, "verb": "scored", "success": None, "completion": None, "score": score, "timestamp": ts,
             }

@@ -44,9 +44,10 @@ def read(path: Path, context: dict[str, Any] | None = None) -> Iterator[dict[str
                 continue
             ts = when(cell(cells, time_col), line, f.raw_header[time_col])
             refs = [cell(cells, module_col)] if module_col is not None and cell(cells, module_col) else file_refs
-            email = normalise_email(cell(cells, email_col)) or cell(cells, email_col)
+            raw = cell(cells, email_col)
+            email = normalise_email(raw)
             yield {
-                "kind": "record", "key": row_key("quiz", email, refs[0], score, ts), "line": line,
-                "email": email, "learner_id": None, "name": cell(cells, name_col), "refs": refs,
+                "kind": "record", "key": row_key("quiz", email or raw, refs[0], score, ts), "line": line,
+                "email": email, "email_raw": raw, "learner_id": None, "name": cell(cells, name_col), "refs": refs,
                 "verb": "scored", "success": None, "completion": None, "score": score, "timestamp": ts,
             }

@@ -45,6 +45,9 @@ CHUNK = 1 << 20
 FUTURE_TOLERANCE = dt.timedelta(hours=1)
 
 
+_LIMIT = [dt.datetime.now(dt.timezone.utc) + FUTURE_TOLERANCE]  # refreshed at the start of each file
+
+
 def _timestamp(value: Any, line: int, field: str) -> str:
     if not isinstance(value, str):
         raise RowError(line, f"{field} must be an ISO 8601 string, found {value!r}")
@@ -54,10 +57,11 @@ def _timestamp(value: Any, line: int, field: str) -> str:
         raise RowError(line, f"{field} {value!r} is not an ISO 8601 timestamp") from None
     if parsed.tzinfo is None:
         parsed = parsed.replace(tzinfo=dt.timezone.utc)
-    parsed = parsed.astimezone(dt.timezone.utc)
-    if parsed > dt.datetime.now(dt.timezone.utc) + FUTURE_TOLERANCE:
+    elif parsed.utcoffset():
+        parsed = parsed.astimezone(dt.timezone.utc)
+    if parsed > _LIMIT[0]:
         raise RowError(line, f"{field} {value} is in the future", hint="check the exporting system's clock and time zone")
-    return parsed.strftime("%Y-%m-%dT%H:%M:%SZ")
+    return parsed.isoformat(timespec="seconds")[:19] + "Z"
 
 
 def _name(definition: Any) -> str | None:
@@ -267,6 +271,7 @@ def _statement_result(stream: _Stream) -> Iterator[tuple[Any, int]]:
 
 
 def read(path: Path, context: dict[str, Any] | None = None) -> Iterator[dict[str, Any]]:
+    _LIMIT[0] = dt.datetime.now(dt.timezone.utc) + FUTURE_TOLERANCE
     with path.open(encoding="utf-8-sig", newline="") as handle:
         first = handle.read(1)
         while first and first in " \t\r\n":

@@ -30,6 +30,7 @@ from citycourse.render.pages import ASSET_DIR, RenderedSite, render_pages
 from citycourse.tailor import Plan
 
 HASH_FILE = ".citycourse-build"
+INPUTS_FILE = ".citycourse-inputs"
 #: Fixed build date for MkDocs (sitemap, gzip headers): same inputs → same bytes.
 SOURCE_DATE_EPOCH = "315532800"  # 1980-01-01, the earliest date a zip can hold
 _ZIP_DATE = (1980, 1, 1, 0, 0, 0)
@@ -46,6 +47,7 @@ class BuildJob:
     out: str
     digest: str
     make_zip: bool
+    inputs_key: str | None = None
 
 
 @dataclass(frozen=True)
@@ -98,6 +100,7 @@ def prepare(
     make_zip: bool = False,
     progress_markdown: str | None = None,
     logo_path: Path | None = None,
+    inputs_key: str | None = None,
 ) -> BuildJob:
     """Render the pages and compute the content hash (cheap; no MkDocs yet)."""
     if not base_config.is_file():
@@ -119,7 +122,56 @@ def prepare(
     for path in sorted(rendered.files):
         digest.update(path.encode() + b"\0" + hashlib.sha256(rendered.files[path]).digest())
     name = plan.city.id + ("-facilitator" if facilitator else "")
-    return BuildJob(name, rendered.files, config, str(base_config.resolve()), str(out.resolve()), digest.hexdigest(), make_zip)
+    return BuildJob(
+        name, rendered.files, config, str(base_config.resolve()), str(out.resolve()), digest.hexdigest(), make_zip, inputs_key
+    )
+
+
+def inputs_key(project_root: Path, city_id: str, options: dict[str, Any], store_url: str | None) -> str | None:
+    """A fingerprint of every input of one city's build, computed without parsing anything.
+
+    It hashes the bytes of the project's YAML files and base config, the
+    options and the record store's file state. When it matches the key saved
+    in the built site, the build is skipped before any YAML is loaded, which
+    makes a no-change rebuild cost little more than starting Python. None when
+    the inputs cannot be fingerprinted cheaply (a PostgreSQL store).
+    """
+    from citycourse.store import default_url, normalise_url
+
+    digest = hashlib.sha256(_versions().encode())
+    digest.update(json.dumps({"city": city_id, **options}, sort_keys=True, default=str).encode())
+    url = store_url or default_url(project_root)
+    if url:
+        full = normalise_url(url)
+        if not full.startswith("sqlite:///"):
+            return None
+        db = Path(full.removeprefix("sqlite:///"))
+        for path in (db, db.with_name(db.name + "-wal")):
+            try:
+                st = path.stat()
+                digest.update(f"{path.name}:{st.st_size}:{st.st_mtime_ns}".encode())
+            except OSError:
+                digest.update(f"{path.name}:absent".encode())
+    files = [project_root / "mkdocs.yml"]
+    files += sorted((project_root / "modules").rglob("*.y*ml"))
+    files += sorted(p for p in (project_root / "curricula").rglob("*") if p.is_file())  # logos live here too
+    for path in files:
+        digest.update(str(path.relative_to(project_root)).encode() + b"\0")
+        try:
+            digest.update(hashlib.sha256(path.read_bytes()).digest())
+        except OSError:
+            digest.update(b"absent")
+    return digest.hexdigest()
+
+
+def up_to_date(target: Path, key: str | None, needs_zip: Path | None) -> bool:
+    """True when the site in `target` was built from exactly these inputs."""
+    if key is None or (needs_zip is not None and not needs_zip.exists()):
+        return False
+    try:
+        return (target / INPUTS_FILE).read_text(encoding="utf-8").strip() == key
+    except OSError:
+        return False
 
 
 def previous_digest(target: Path) -> str | None:
@@ -199,7 +251,7 @@ def write_zip(site: Path, zip_path: Path) -> None:
     os.close(fd)
     try:
         with zipfile.ZipFile(tmp, "w", zipfile.ZIP_DEFLATED) as archive:
-            for path in sorted(p for p in site.rglob("*") if p.is_file() and p.name != HASH_FILE):
+            for path in sorted(p for p in site.rglob("*") if p.is_file() and p.name not in (HASH_FILE, INPUTS_FILE)):
                 info = zipfile.ZipInfo(f"{site.name}/{path.relative_to(site).as_posix()}", date_time=_ZIP_DATE)
                 info.compress_type = zipfile.ZIP_DEFLATED
                 info.external_attr = 0o644 << 16
@@ -219,6 +271,8 @@ def run_job(job: BuildJob) -> BuildResult:
     if previous_digest(target) == job.digest:
         if zip_path is not None and not zip_path.exists():
             write_zip(target, zip_path)
+        if job.inputs_key:
+            (target / INPUTS_FILE).write_text(job.inputs_key + "\n", encoding="utf-8")
         return BuildResult(job.name, target, True, zip_path, pages)
     out.mkdir(parents=True, exist_ok=True)
     staging = Path(tempfile.mkdtemp(prefix=f".{job.name}.building.", dir=out))
@@ -234,6 +288,8 @@ def run_job(job: BuildJob) -> BuildResult:
         run_mkdocs(config_file)
         built = staging / "site"
         (built / HASH_FILE).write_text(job.digest + "\n", encoding="utf-8")
+        if job.inputs_key:
+            (built / INPUTS_FILE).write_text(job.inputs_key + "\n", encoding="utf-8")
         if zip_path is not None:
             # Zip from a folder named like the target so the archive unpacks to <city>/.
             named = staging / job.name
