@@ -13,8 +13,6 @@ from citycourse.clikit import console, err_console, guarded, open_project
 
 records_app = typer.Typer(help="Import exported training records; map titles to modules; review the quarantine.",
                           no_args_is_help=True)
-map_app = typer.Typer(help="Titles (or IRIs) the trainer maps to module ids.", no_args_is_help=True)
-records_app.add_typer(map_app, name="map")
 
 
 class RecordFormat(str, Enum):
@@ -97,8 +95,17 @@ def records_import(
     if curriculum is not None and curriculum not in library.curricula:
         raise UsageError(f"unknown curriculum {curriculum!r}", hint=f"known: {', '.join(sorted(library.curricula))}")
     titles = {mid: m.title for mid, m in library.modules.items()}
+    from citycourse.clikit import is_terminal
+
     with open_store(url) as opened:
-        summary = import_files(opened, files, titles, fmt=fmt.value, city=city, dry_run=dry_run)
+        if is_terminal() and output != "json":
+            with err_console.status("importing...") as status:
+                summary = import_files(
+                    opened, files, titles, fmt=fmt.value, city=city, dry_run=dry_run,
+                    on_batch=lambda name, n: status.update(f"importing {name}: {n:,} rows read"),
+                )
+        else:
+            summary = import_files(opened, files, titles, fmt=fmt.value, city=city, dry_run=dry_run)
     quarantined = summary.total("quarantined")
     if output == "json":
         console.print_json(json.dumps(summary.to_dict(), ensure_ascii=False))
@@ -120,26 +127,47 @@ def records_import(
     if quarantined:
         err_console.print(
             f"[yellow]{quarantined} row(s) quarantined[/]: see `citycourse records quarantine`; fix with "
-            "`citycourse records map add TITLE MODULE`, then `citycourse records quarantine --retry`"
+            "`citycourse records map TITLE MODULE`, then `citycourse records quarantine --retry`"
         )
         if not allow_quarantine:
             raise typer.Exit(1)
 
 
-@map_app.command("add")
+@records_app.command("map")
 @guarded
-def map_add(
-    title: Annotated[str, typer.Argument(help="Title or activity IRI as it appears in the exports.")],
+def records_map(
+    title: Annotated[Optional[str], typer.Argument(help="Title or activity IRI as it appears in the exports.")] = None,
     module: Annotated[Optional[str], typer.Argument(help="Module id it stands for.")] = None,
     ignore: Annotated[bool, typer.Option("--ignore", help="Not a module: skip these rows (e.g. a welcome forum).")] = False,
+    remove: Annotated[bool, typer.Option("--remove", help="Delete the mapping for TITLE.")] = False,
+    output: Annotated[str, typer.Option("--format", "-f", help="table or json (listing)")] = "table",
     store: StoreOpt = None,
     project_dir: ProjectOpt = None,
 ) -> None:
-    """Map TITLE to MODULE (or --ignore it)."""
+    """Map a title to a module: `records map TITLE MODULE`, `records map TITLE --ignore`; no TITLE lists them."""
+    from rich.table import Table
+
     from citycourse.errors import UsageError
-    from citycourse.store import IGNORE, add_mapping, open_store
+    from citycourse.store import IGNORE, add_mapping, list_mappings, open_store, remove_mapping
 
     url, project = _store_url(store, project_dir)
+    if title is None:
+        with open_store(url, create=False) as opened:
+            found = list_mappings(opened)
+        if output == "json":
+            console.print_json(json.dumps(found, ensure_ascii=False))
+            return
+        table = Table("title", "module", title=f"{len(found)} mappings", title_justify="left")
+        for m in found:
+            table.add_row(m["title"], "(ignored)" if m["module"] == IGNORE else m["module"])
+        console.print(table)
+        return
+    if remove:
+        with open_store(url, create=False) as opened:
+            if not remove_mapping(opened, title):
+                raise UsageError(f"no mapping for {title!r}")
+        console.print(f"removed mapping for {title!r}")
+        return
     if ignore == (module is not None):
         raise UsageError("give either a MODULE id or --ignore")
     if module is not None and project is not None:
@@ -151,48 +179,10 @@ def map_add(
     console.print(f"mapped {title!r} → {module or 'ignored'}")
 
 
-@map_app.command("list")
-@guarded
-def map_list(
-    output: Annotated[str, typer.Option("--format", "-f", help="table or json")] = "table",
-    store: StoreOpt = None,
-    project_dir: ProjectOpt = None,
-) -> None:
-    """List title → module mappings."""
-    from rich.table import Table
-
-    from citycourse.store import list_mappings, open_store
-
-    url, _ = _store_url(store, project_dir)
-    with open_store(url, create=False) as opened:
-        found = list_mappings(opened)
-    if output == "json":
-        console.print_json(json.dumps(found, ensure_ascii=False))
-        return
-    table = Table("title", "module", title=f"{len(found)} mappings", title_justify="left")
-    for m in found:
-        table.add_row(m["title"], "(ignored)" if m["module"] == "-" else m["module"])
-    console.print(table)
-
-
-@map_app.command("remove")
-@guarded
-def map_remove(title: Annotated[str, typer.Argument()], store: StoreOpt = None, project_dir: ProjectOpt = None) -> None:
-    """Remove the mapping for TITLE."""
-    from citycourse.errors import UsageError
-    from citycourse.store import open_store, remove_mapping
-
-    url, _ = _store_url(store, project_dir)
-    with open_store(url, create=False) as opened:
-        if not remove_mapping(opened, title):
-            raise UsageError(f"no mapping for {title!r}")
-    console.print(f"removed mapping for {title!r}")
-
-
 @records_app.command("quarantine")
 @guarded
 def records_quarantine(
-    retry: Annotated[bool, typer.Option("--retry", help="Match quarantined rows again (after `records map add`).")] = False,
+    retry: Annotated[bool, typer.Option("--retry", help="Match quarantined rows again (after `records map TITLE MODULE`).")] = False,
     output: Annotated[str, typer.Option("--format", "-f", help="table or json")] = "table",
     store: StoreOpt = None,
     project_dir: ProjectOpt = None,
@@ -229,22 +219,10 @@ def progress_cmd(
     project_dir: ProjectOpt = None,
 ) -> None:
     """Completion per learner, module or role for one city, judged by the curriculum's rule."""
-    from citycourse.clikit import load_checked, plan_inputs
-    from citycourse.errors import UsageError
-    from citycourse.report import compute, rows, to_csv, to_json, to_markdown
-    from citycourse.store import open_store
-    from citycourse.tailor import tailor
+    from citycourse.report import rows, to_csv, to_json, to_markdown
 
-    url, project = _store_url(store, project_dir)
-    if curriculum is None:
-        library = load_checked(project)
-        if len(library.curricula) != 1:
-            raise UsageError("which curriculum?", hint=f"pass --curriculum ({', '.join(sorted(library.curricula))})")
-        curriculum = next(iter(library.curricula))
-    _, library, cur, cty = plan_inputs(project.root, curriculum, city)
-    plan = tailor(cur, cty, library.modules, allow_over_budget=True)
-    with open_store(url, create=False) as opened:
-        progress = compute(plan, opened)
+    progress = _progress(city, curriculum, store, project_dir)
+    cur, cty = progress.plan.curriculum, progress.plan.city
     if output is ProgressFormat.json:
         console.out(to_json(progress), end="")
     elif output is ProgressFormat.csv:
@@ -262,6 +240,43 @@ def progress_cmd(
         console.print(table)
 
 
+def certificates_cmd(
+    city: Annotated[str, typer.Option("--city", help="City id or path.")],
+    out: Annotated[Path, typer.Option("--out", help="Folder for the certificate pages.")],
+    curriculum: Annotated[Optional[str], typer.Option("--curriculum", help="Curriculum id (default: the only one).")] = None,
+    store: StoreOpt = None,
+    project_dir: ProjectOpt = None,
+) -> None:
+    """One printable HTML page per learner who completed their track."""
+    from citycourse.report import write_certificates
+
+    progress = _progress(city, curriculum, store, project_dir)
+    written = write_certificates(progress, out)
+    console.print(f"wrote {len(written)} certificate(s) to {out}")
+
+
+def _progress(city: str, curriculum: str | None, store: str | None, project_dir: Path | None) -> Any:
+    from citycourse.clikit import load_checked, plan_inputs
+    from citycourse.errors import UsageError
+    from citycourse.report import compute
+    from citycourse.store import open_store
+    from citycourse.tailor import tailor
+
+    url, project = _store_url(store, project_dir)
+    if project is None:
+        raise UsageError("this command needs a project (the curriculum and city are judged from it)")
+    if curriculum is None:
+        library = load_checked(project)
+        if len(library.curricula) != 1:
+            raise UsageError("which curriculum?", hint=f"pass --curriculum ({', '.join(sorted(library.curricula))})")
+        curriculum = next(iter(library.curricula))
+    _, library, cur, cty = plan_inputs(project.root, curriculum, city)
+    plan = tailor(cur, cty, library.modules, allow_over_budget=True)
+    with open_store(url, create=False) as opened:
+        return compute(plan, opened)
+
+
 def register(app: typer.Typer) -> None:
     app.add_typer(records_app, name="records")
     app.command("progress")(guarded(progress_cmd))
+    app.command("certificates")(guarded(certificates_cmd))

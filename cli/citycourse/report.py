@@ -296,3 +296,47 @@ def _aggregate(progress: Progress, by: str) -> tuple[list[str], list[list[Any]]]
     if by == "role":
         return header, body
     return header[:-1], [row[:-1] for row in body]  # no average score on the public page
+
+
+# ------------------------------------------------------------------------------ certificates
+
+
+def certificate_html(progress: Progress, learner: LearnerProgress) -> str:
+    """One printable, self-contained page (no external assets) for a learner who completed a track."""
+    from html import escape
+
+    plan = progress.plan
+    done = [plan.modules[m].title for m in plan.role(learner.role).module_ids if learner.status.get(m) == "complete"]
+    items = "".join(f"<li>{escape(title)}</li>" for title in done)
+    name = escape(learner.name or learner.email)
+    return (
+        "<!doctype html>\n<html lang=\"en\"><head><meta charset=\"utf-8\">"
+        f"<title>Certificate: {name}</title>"
+        "<style>@page{size:A4 landscape;margin:2cm}body{font-family:serif;text-align:center;color:#222}"
+        "h1{font-size:2.2em;margin-top:1.5em}.name{font-size:2em;font-weight:bold;margin:.6em 0}"
+        "ul{display:inline-block;text-align:left}</style></head><body>"
+        "<h1>Certificate of completion</h1><p>This certifies that</p>"
+        f"<p class=\"name\">{name}</p>"
+        f"<p>completed the <strong>{escape(learner.role)}</strong> track of "
+        f"<em>{escape(plan.curriculum.title)}</em> for {escape(plan.city.name)}, including:</p>"
+        f"<ul>{items}</ul></body></html>\n"
+    )
+
+
+def write_certificates(progress: Progress, out: Any) -> list[Any]:
+    """Write `<out>/<learner>.html` for every learner whose track is complete; the paths written."""
+    import re
+    from pathlib import Path
+
+    from citycourse.fsutil import atomic_write_text
+
+    out = Path(out)
+    written = []
+    for learner in progress.learners:
+        if not learner.track_complete:
+            continue
+        stem = re.sub(r"[^a-z0-9]+", "-", learner.email.lower()).strip("-")
+        path = out / f"{stem}.html"
+        atomic_write_text(path, certificate_html(progress, learner))
+        written.append(path)
+    return written
