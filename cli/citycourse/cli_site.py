@@ -41,7 +41,7 @@ def _fast_path_keys(
     options: dict[str, Any],
 ) -> dict[str, str] | None:
     """Input fingerprints per city, or None when the inputs are not all inside the project."""
-    from citycourse.render.site import inputs_key
+    from citycourse.render.freshness import inputs_key
 
     if not (project.curricula_dir / f"{curriculum}.yaml").is_file():
         return None
@@ -81,8 +81,7 @@ def register(app: typer.Typer) -> None:
         """Build the course site for a city (or --all cities) with a strict MkDocs build."""
         from citycourse.clikit import load_checked, open_project, resolve, resolve_curriculum
         from citycourse.errors import UsageError
-        from citycourse.render.site import build_many, prepare, up_to_date
-        from citycourse.tailor import tailor
+        from citycourse.render.freshness import up_to_date
 
         if bool(city) == all_cities:
             raise UsageError("give either --city CITY or --all", hint="e.g. citycourse build CURRICULUM --city ben-may")
@@ -100,6 +99,9 @@ def register(app: typer.Typer) -> None:
                 where = out_dir / _site_name(cid, facilitator) / "index.html"
                 console.print(f"{_site_name(cid, facilitator)}: unchanged since the last build, skipped ({where})")
             return
+        from citycourse.render.site import build_many, prepare
+        from citycourse.tailor import tailor
+
         library = load_checked(project)
         cur = resolve_curriculum(library, project, curriculum)
         if all_cities:

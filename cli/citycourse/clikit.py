@@ -19,7 +19,8 @@ from rich.markup import escape
 from citycourse.errors import EXIT_BUILD, CitycourseError, InputError, Problem
 
 if TYPE_CHECKING:
-    from citycourse.loading import Library, Project
+    from citycourse.loading import Library
+    from citycourse.project import Project
     from citycourse.models import CityProfile, Curriculum
 
 console = Console(highlight=False, soft_wrap=True)
@@ -93,7 +94,7 @@ def guarded(func: F) -> F:
 
 
 def open_project(project_dir: Path | None) -> Project:
-    from citycourse.loading import Project
+    from citycourse.project import Project
 
     return Project(project_dir.resolve()) if project_dir else Project.find()
 

@@ -17,8 +17,9 @@ from typing import Any
 import yaml
 from pydantic import BaseModel, ValidationError
 
-from citycourse.errors import Problem, ProblemList, UsageError
+from citycourse.errors import Problem, ProblemList
 from citycourse.models import KIND_MODELS, CityProfile, Curriculum, Module
+from citycourse.project import Project  # noqa: F401 - part of this module's API
 
 try:  # the C loader is ~10x faster; fall back when libyaml is missing
     from yaml import CSafeLoader as SafeLoader
@@ -34,46 +35,6 @@ _MINUTES_TOLERANCE = 0.8  # planned minutes must be 80–100 % of the module's h
 
 
 # ----------------------------------------------------------------------------- project
-
-
-@dataclass(frozen=True)
-class Project:
-    """Where a trainer's files live: `modules/`, `curricula/`, `curricula/cities/`."""
-
-    root: Path
-
-    @property
-    def modules_dir(self) -> Path:
-        return self.root / "modules"
-
-    @property
-    def curricula_dir(self) -> Path:
-        return self.root / "curricula"
-
-    @property
-    def cities_dir(self) -> Path:
-        return self.root / "curricula" / "cities"
-
-    @property
-    def mkdocs_config(self) -> Path:
-        return self.root / "mkdocs.yml"
-
-    @classmethod
-    def find(cls, start: Path | None = None) -> Project:
-        """The nearest directory at or above `start` that has `modules/` or `curricula/`."""
-        here = (start or Path.cwd()).resolve()
-        for candidate in [here, *here.parents]:
-            if (candidate / "modules").is_dir() or (candidate / "curricula").is_dir():
-                return cls(candidate)
-        raise UsageError(
-            f"no citycourse project found at or above {here}",
-            hint="run inside a project (a folder with modules/ and curricula/), or create one with `citycourse init DIR`",
-        )
-
-    def yaml_files(self, directory: Path) -> list[Path]:
-        if not directory.is_dir():
-            return []
-        return sorted(p for p in directory.iterdir() if p.suffix in (".yaml", ".yml") and p.is_file())
 
 
 def kind_of(path: Path, data: Any = None) -> str:

@@ -45,11 +45,11 @@ from sqlalchemy import (
 from sqlalchemy.engine import Connection, Engine
 
 from citycourse.errors import Problem, RecordError, UsageError
+from citycourse.store_location import ENV_STORE, default_url, normalise_url, sqlite_missing  # noqa: F401 - re-exported
 from citycourse.records import RowError, normalise_text
 
 BATCH = 5000
 IGNORE = "-"  # mapping target meaning "not a module; skip these rows"
-ENV_STORE = "CITYCOURSE_STORE"
 
 metadata = MetaData()
 
@@ -132,34 +132,6 @@ def _now() -> str:
 
 
 # ----------------------------------------------------------------------------- opening
-
-
-def normalise_url(url: str) -> str:
-    """`postgresql://` → psycopg 3 driver; a bare path → a SQLite file URL."""
-    if url.startswith(("postgres://", "postgresql://")):
-        return "postgresql+psycopg://" + url.split("://", 1)[1]
-    if "://" in url:
-        return url
-    return "sqlite:///" + str(Path(url).expanduser().resolve())
-
-
-def default_url(project_root: Path | None) -> str | None:
-    """`--store` default: $CITYCOURSE_STORE, else `<project>/.citycourse/records.db`."""
-    env = os.environ.get(ENV_STORE)
-    if env:
-        return env
-    if project_root is None:
-        return None
-    return str(project_root / ".citycourse" / "records.db")
-
-
-def sqlite_missing(url: str) -> bool:
-    """True for a SQLite URL whose file does not exist (reading it would only create it)."""
-    full = normalise_url(url)
-    if not full.startswith("sqlite:///"):
-        return False
-    path = full[len("sqlite:///"):]
-    return path not in ("", ":memory:") and not Path(path).exists()
 
 
 def redact(url: str) -> str:

@@ -25,12 +25,12 @@ from typing import Any
 import yaml
 
 from citycourse.errors import BuildError
+from citycourse.render.freshness import INPUTS_FILE
 from citycourse.render.i18n import material_language, search_languages
 from citycourse.render.pages import ASSET_DIR, RenderedSite, render_pages
 from citycourse.tailor import Plan
 
 HASH_FILE = ".citycourse-build"
-INPUTS_FILE = ".citycourse-inputs"
 #: Fixed build date for MkDocs (sitemap, gzip headers): same inputs → same bytes.
 SOURCE_DATE_EPOCH = "315532800"  # 1980-01-01, the earliest date a zip can hold
 _ZIP_DATE = (1980, 1, 1, 0, 0, 0)
@@ -125,53 +125,6 @@ def prepare(
     return BuildJob(
         name, rendered.files, config, str(base_config.resolve()), str(out.resolve()), digest.hexdigest(), make_zip, inputs_key
     )
-
-
-def inputs_key(project_root: Path, city_id: str, options: dict[str, Any], store_url: str | None) -> str | None:
-    """A fingerprint of every input of one city's build, computed without parsing anything.
-
-    It hashes the bytes of the project's YAML files and base config, the
-    options and the record store's file state. When it matches the key saved
-    in the built site, the build is skipped before any YAML is loaded, which
-    makes a no-change rebuild cost little more than starting Python. None when
-    the inputs cannot be fingerprinted cheaply (a PostgreSQL store).
-    """
-    from citycourse.store import default_url, normalise_url
-
-    digest = hashlib.sha256(_versions().encode())
-    digest.update(json.dumps({"city": city_id, **options}, sort_keys=True, default=str).encode())
-    url = store_url or default_url(project_root)
-    if url:
-        full = normalise_url(url)
-        if not full.startswith("sqlite:///"):
-            return None
-        db = Path(full.removeprefix("sqlite:///"))
-        for path in (db, db.with_name(db.name + "-wal")):
-            try:
-                st = path.stat()
-                digest.update(f"{path.name}:{st.st_size}:{st.st_mtime_ns}".encode())
-            except OSError:
-                digest.update(f"{path.name}:absent".encode())
-    files = [project_root / "mkdocs.yml"]
-    files += sorted((project_root / "modules").rglob("*.y*ml"))
-    files += sorted(p for p in (project_root / "curricula").rglob("*") if p.is_file())  # logos live here too
-    for path in files:
-        digest.update(str(path.relative_to(project_root)).encode() + b"\0")
-        try:
-            digest.update(hashlib.sha256(path.read_bytes()).digest())
-        except OSError:
-            digest.update(b"absent")
-    return digest.hexdigest()
-
-
-def up_to_date(target: Path, key: str | None, needs_zip: Path | None) -> bool:
-    """True when the site in `target` was built from exactly these inputs."""
-    if key is None or (needs_zip is not None and not needs_zip.exists()):
-        return False
-    try:
-        return (target / INPUTS_FILE).read_text(encoding="utf-8").strip() == key
-    except OSError:
-        return False
 
 
 def previous_digest(target: Path) -> str | None:
