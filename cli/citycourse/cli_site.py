@@ -99,42 +99,48 @@ def register(app: typer.Typer) -> None:
                 where = out_dir / _site_name(cid, facilitator) / "index.html"
                 console.print(f"{_site_name(cid, facilitator)}: unchanged since the last build, skipped ({where})")
             return
-        from citycourse.render.site import build_many, prepare
+        from citycourse.render.site import BuildRequest, build_many, start_pool
         from citycourse.tailor import tailor
 
-        library = load_checked(project)
-        cur = resolve_curriculum(library, project, curriculum)
-        if all_cities:
-            cities = [library.cities[c] for c in sorted(library.cities)]
-            if not cities:
-                raise UsageError("no cities in curricula/cities/", hint="add a city profile there")
-        else:
-            cities = [resolve(library, project, "city", city)]
-        build_jobs = []
-        for c in cities:
-            plan = tailor(cur, c, library.modules, allow_over_budget=allow_over_budget)
-            for warning in plan.warnings:
-                err_console.print(f"[yellow]warning:[/] {c.id}: {warning}")
-            build_jobs.append(
-                prepare(
-                    plan,
-                    base_config=project.mkdocs_config,
-                    out=out_dir,
-                    facilitator=facilitator,
-                    make_zip=make_zip,
-                    progress_markdown=_progress_markdown(plan, store, show_learners),
-                    logo_path=_logo_path(library, c),
-                    inputs_key=(keys or {}).get(c.id),
+        # Start the build processes first: they import MkDocs while this one loads the YAML.
+        pool = start_pool(min(jobs, 8)) if jobs > 1 and all_cities else None
+        try:
+            library = load_checked(project)
+            cur = resolve_curriculum(library, project, curriculum)
+            if all_cities:
+                cities = [library.cities[c] for c in sorted(library.cities)]
+                if not cities:
+                    raise UsageError("no cities in curricula/cities/", hint="add a city profile there")
+            else:
+                cities = [resolve(library, project, "city", city)]
+            requests = []
+            for c in cities:
+                plan = tailor(cur, c, library.modules, allow_over_budget=allow_over_budget)
+                for warning in plan.warnings:
+                    err_console.print(f"[yellow]warning:[/] {c.id}: {warning}")
+                requests.append(
+                    BuildRequest(
+                        plan,
+                        base_config=project.mkdocs_config,
+                        out=out_dir,
+                        facilitator=facilitator,
+                        make_zip=make_zip,
+                        progress_markdown=_progress_markdown(plan, store, show_learners),
+                        logo_path=_logo_path(library, c),
+                        inputs_key=(keys or {}).get(c.id),
+                    )
                 )
-            )
-        if is_terminal() and len(build_jobs) > 1:
-            from rich.progress import Progress
+            if is_terminal() and len(requests) > 1:
+                from rich.progress import Progress
 
-            with Progress(console=console, transient=True) as progress:
-                task = progress.add_task("building sites", total=len(build_jobs))
-                results = build_many(build_jobs, jobs, on_done=lambda _r: progress.advance(task))
-        else:
-            results = build_many(build_jobs, jobs)
+                with Progress(console=console, transient=True) as progress:
+                    task = progress.add_task("building sites", total=len(requests))
+                    results = build_many(requests, jobs, on_done=lambda _r: progress.advance(task), pool=pool)
+            else:
+                results = build_many(requests, jobs, pool=pool)
+        finally:
+            if pool is not None:
+                pool.shutdown()
         for result in results:
             where = result.path / "index.html"
             if result.skipped:

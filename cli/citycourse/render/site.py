@@ -51,6 +51,24 @@ class BuildJob:
 
 
 @dataclass(frozen=True)
+class BuildRequest:
+    """One site to build; picklable, so rendering happens in the worker process too."""
+
+    plan: Plan
+    base_config: Path
+    out: Path
+    facilitator: bool = False
+    make_zip: bool = False
+    progress_markdown: str | None = None
+    logo_path: Path | None = None
+    inputs_key: str | None = None
+
+    @property
+    def name(self) -> str:
+        return self.plan.city.id + ("-facilitator" if self.facilitator else "")
+
+
+@dataclass(frozen=True)
 class BuildResult:
     name: str
     path: Path
@@ -257,35 +275,77 @@ def run_job(job: BuildJob) -> BuildResult:
     return BuildResult(job.name, target, False, zip_path, pages)
 
 
+def run_request(request: BuildRequest) -> BuildResult:
+    """Render and build one site (in whichever process runs it)."""
+    job = prepare(
+        request.plan,
+        base_config=request.base_config,
+        out=request.out,
+        facilitator=request.facilitator,
+        make_zip=request.make_zip,
+        progress_markdown=request.progress_markdown,
+        logo_path=request.logo_path,
+        inputs_key=request.inputs_key,
+    )
+    return run_job(job)
+
+
+def _warm() -> None:
+    """A no-op task: makes the pool start its worker processes now."""
+
+
+def start_pool(workers: int) -> Any:
+    """Start `workers` build processes early, so they import MkDocs while the caller loads YAML.
+
+    Workers fork from a server that has already imported MkDocs and the theme.
+    """
+    import multiprocessing
+    from concurrent.futures import ProcessPoolExecutor
+
+    context = multiprocessing.get_context("spawn" if os.name == "nt" else "forkserver")
+    if os.name != "nt":
+        context.set_forkserver_preload(["citycourse.render.site", "mkdocs.commands.build", "material"])
+    pool = ProcessPoolExecutor(max_workers=workers, mp_context=context)
+    for _ in range(workers):
+        pool.submit(_warm)
+    return pool
+
+
 def build_many(
-    jobs: list[BuildJob], workers: int = 1, on_done: Callable[[BuildResult], None] | None = None
+    jobs: list[BuildRequest],
+    workers: int = 1,
+    on_done: Callable[[BuildResult], None] | None = None,
+    pool: Any = None,
 ) -> list[BuildResult]:
-    """Run jobs, in parallel processes when workers > 1. Every failure is collected, then raised."""
+    """Build sites, in parallel processes when workers > 1. Every failure is collected, then raised."""
+    from concurrent.futures import Future, as_completed
+
     results: dict[str, BuildResult] = {}
     errors: list[str] = []
-    if workers <= 1 or len(jobs) <= 1:
-        for job in jobs:
-            try:
-                results[job.name] = run_job(job)
-                if on_done:
-                    on_done(results[job.name])
-            except BuildError as exc:
-                errors.append(f"{job.name}: {exc}")
-    else:
-        import multiprocessing
-        from concurrent.futures import ProcessPoolExecutor, as_completed
 
-        context = multiprocessing.get_context("spawn" if os.name == "nt" else "forkserver")
-        with ProcessPoolExecutor(max_workers=min(workers, len(jobs)), mp_context=context) as pool:
-            futures = {pool.submit(run_job, job): job for job in jobs}
+    def collect(job: BuildRequest, outcome: Callable[[], BuildResult]) -> None:
+        try:
+            results[job.name] = outcome()
+            if on_done:
+                on_done(results[job.name])
+        except BuildError as exc:
+            errors.append(f"{job.name}: {exc}")
+
+    if pool is None and (workers <= 1 or len(jobs) <= 1):
+        for job in jobs:
+            collect(job, lambda job=job: run_request(job))
+    else:
+        own = pool is None
+        pool = pool or start_pool(min(workers, len(jobs)))
+        try:
+            # Largest sites first, so no worker is left with a big one at the end.
+            ordered = sorted(jobs, key=lambda j: -sum(len(r.modules) for r in j.plan.roles))
+            futures: dict[Future[BuildResult], BuildRequest] = {pool.submit(run_request, j): j for j in ordered}
             for future in as_completed(futures):
-                job = futures[future]
-                try:
-                    results[job.name] = future.result()
-                    if on_done:
-                        on_done(results[job.name])
-                except BuildError as exc:
-                    errors.append(f"{job.name}: {exc}")
+                collect(futures[future], future.result)
+        finally:
+            if own:
+                pool.shutdown()
     if errors:
         raise BuildError(f"{len(errors)} of {len(jobs)} site(s) failed:\n" + "\n".join(errors))
     return [results[job.name] for job in jobs]
