@@ -14,7 +14,7 @@ from typing import Annotated, Optional
 import typer
 
 from citycourse import __version__
-from citycourse.clikit import STATE, console, err_console, guarded, open_project, plan_inputs
+from citycourse.clikit import ProjectOpt, STATE, console, err_console, guarded, open_project, plan_inputs
 
 app = typer.Typer(
     name="citycourse",
@@ -27,10 +27,6 @@ app = typer.Typer(
 modules_app = typer.Typer(help="Browse the module library and start new modules.", no_args_is_help=True)
 app.add_typer(modules_app, name="modules")
 
-ProjectOpt = Annotated[
-    Optional[Path],
-    typer.Option("--project", "-C", help="Project folder (default: the nearest one at or above the current folder)."),
-]
 
 
 class TextOrJson(str, Enum):

@@ -9,7 +9,7 @@ from typing import Annotated, Any, Optional
 
 import typer
 
-from citycourse.clikit import console, err_console, guarded, open_project
+from citycourse.clikit import ProjectOpt, console, err_console, guarded, open_project
 
 records_app = typer.Typer(help="Import exported training records; map titles to modules; review the quarantine.",
                           no_args_is_help=True)
@@ -44,7 +44,6 @@ StoreOpt = Annotated[
     typer.Option("--store", help="Store URL: a SQLite path/URL or postgresql://... (default: $CITYCOURSE_STORE, "
                  "else <project>/.citycourse/records.db)."),
 ]
-ProjectOpt = Annotated[Optional[Path], typer.Option("--project", "-C", help="Project folder.")]
 
 
 def _store_url(store: str | None, project_dir: Path | None) -> tuple[str, Any]:

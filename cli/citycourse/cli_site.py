@@ -7,12 +7,8 @@ from typing import Annotated, Any, Optional
 
 import typer
 
-from citycourse.clikit import console, err_console, guarded, is_terminal, plan_inputs
+from citycourse.clikit import ProjectOpt, console, err_console, guarded, is_terminal, plan_inputs
 
-ProjectOpt = Annotated[
-    Optional[Path],
-    typer.Option("--project", "-C", help="Project folder (default: the nearest one at or above the current folder)."),
-]
 
 
 def _progress_markdown(plan: Any, store: str | None, show_learners: bool) -> str | None:

@@ -10,7 +10,7 @@ import json
 import sys
 from collections.abc import Callable
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, TypeVar
+from typing import TYPE_CHECKING, Annotated, Any, Optional, TypeVar
 
 import typer
 from rich.console import Console
@@ -26,6 +26,12 @@ if TYPE_CHECKING:
 console = Console(highlight=False, soft_wrap=True)
 err_console = Console(stderr=True, highlight=False, soft_wrap=True)
 STATE: dict[str, Any] = {"debug": False, "json_errors": False}
+
+#: The `-C/--project` option every command that reads a project takes.
+ProjectOpt = Annotated[
+    Optional[Path],
+    typer.Option("--project", "-C", help="Project folder (default: the nearest one at or above the current folder)."),
+]
 
 F = TypeVar("F", bound=Callable[..., Any])
 

@@ -75,6 +75,14 @@ Connectivity = Literal["reliable", "intermittent", "offline"]
 MoveOn = Literal["completed", "passed", "completed-and-passed", "completed-or-passed"]
 
 
+def reject_repeats(value: list[str]) -> list[str]:
+    """Lists of ids and vocabulary terms name each entry once."""
+    seen = [v for i, v in enumerate(value) if v in value[:i]]
+    if seen:
+        raise ValueError(f"lists {seen[0]!r} twice; each entry must appear once")
+    return value
+
+
 class Strict(BaseModel):
     """Base for file models: unknown keys are errors (they are almost always typos)."""
 
@@ -177,10 +185,7 @@ class Module(Strict):
     @field_validator("focus_areas", "themes", "roles", "prerequisites")
     @classmethod
     def _unique(cls, value: list[str]) -> list[str]:
-        seen = [v for i, v in enumerate(value) if v in value[:i]]
-        if seen:
-            raise ValueError(f"lists {seen[0]!r} twice; each entry must appear once")
-        return value
+        return reject_repeats(value)
 
     @model_validator(mode="after")
     def _not_own_prerequisite(self) -> Module:
@@ -341,10 +346,7 @@ class CityProfile(Strict):
     @field_validator("priorities", "languages", "session_days")
     @classmethod
     def _unique(cls, value: list[str]) -> list[str]:
-        seen = [v for i, v in enumerate(value) if v in value[:i]]
-        if seen:
-            raise ValueError(f"lists {seen[0]!r} twice; each entry must appear once")
-        return value
+        return reject_repeats(value)
 
     @model_validator(mode="after")
     def _derive_and_check(self) -> CityProfile:
