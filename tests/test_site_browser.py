@@ -110,3 +110,30 @@ def test_axe_finds_no_serious_or_critical_violations(site: Path, page) -> None:
         results = axe.run(page)
         bad = [v for v in results.response["violations"] if v.get("impact") in ("serious", "critical")]
         assert not bad, (name, [(v["id"], v["help"], [n["target"] for n in v["nodes"]][:3]) for v in bad])
+
+
+@pytest.fixture(scope="module")
+def vi_site(site: Path) -> Path:
+    """ben-may (Vietnamese) built into the same project as `site`."""
+    from citycourse.app import app
+
+    project = site.parent
+    result = CliRunner().invoke(
+        app, ["build", "smart-city-foundations", "--city", "ben-may", "--out", str(site), "-C", str(project)],
+        catch_exceptions=False,
+    )
+    assert result.exit_code == 0, result.output
+    return site / "ben-may"
+
+
+def test_vietnamese_site_reads_in_vietnamese_and_searches(vi_site: Path, page) -> None:
+    page.goto((vi_site / "modules" / "smart-city-basics.html").as_uri())
+    assert page.locator("html").get_attribute("lang") == "vi"
+    assert page.locator("article h1").inner_text().startswith("Thành phố thông minh là gì")
+    page.locator("input.md-search__input").click()
+    page.locator("input.md-search__input").press_sequentially("phương tiện", delay=20)
+    result = page.locator(".md-search-result__item a").first
+    result.wait_for(timeout=15000)
+    result.click()
+    page.wait_for_url("**/*.html*")
+    assert "phương tiện" in page.locator("article").inner_text()
