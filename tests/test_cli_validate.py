@@ -235,3 +235,17 @@ def test_internal_error_has_no_traceback_without_debug(starter, invoke, monkeypa
     result = invoke(["plan", "starter", "--city", "sample-town"], cwd=starter)
     assert result.exit_code == 3
     assert "internal error: RuntimeError: kaboom" in result.output and "Traceback" not in result.output
+
+
+def test_invalid_module_is_not_also_reported_as_unknown(starter, invoke):
+    """Regression: a module that fails validation was reported again as 'unknown' by every curriculum naming it."""
+    path = starter / "modules" / "smart-city-basics.yaml"
+    path.write_text(path.read_text(encoding="utf-8").replace("level: foundation", "level: beginner"), encoding="utf-8")
+    out = check_error(invoke, starter, "field: level", "1 error(s)")
+    assert "unknown module" not in out
+
+
+def test_type_errors_say_what_is_expected(starter, invoke):
+    path = starter / "curricula" / "cities" / "sample-town.yaml"
+    path.write_text(path.read_text(encoding="utf-8").replace("hours_budget: 10", "hours_budget: 10 hours"), encoding="utf-8")
+    check_error(invoke, starter, "field: hours_budget", "expected: a number, e.g. 12 or 2.5", "hint: write digits only, without units")

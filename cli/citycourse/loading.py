@@ -195,10 +195,30 @@ def locate(text: str, path: Sequence[Any]) -> tuple[int | None, int | None]:
 
 
 _TYPE_HINTS = {
-    "missing": "add this field; `citycourse schema` lists every field",
-    "extra_forbidden": "remove it or fix its spelling; unknown fields are not allowed",
-    "literal_error": "use one of the listed values",
-    "string_pattern_mismatch": "ids use lower-case letters, digits and hyphens only (no '/', '.' or spaces)",
+    "missing": ("", "add this field; `citycourse schema` lists every field"),
+    "extra_forbidden": ("", "remove it or fix its spelling; unknown fields are not allowed"),
+    "literal_error": ("", "use one of the listed values"),
+    "string_pattern_mismatch": ("", "ids use lower-case letters, digits and hyphens only (no '/', '.' or spaces)"),
+    "float_parsing": ("a number, e.g. 12 or 2.5", "write digits only, without units"),
+    "float_type": ("a number, e.g. 12 or 2.5", "write digits only, without units"),
+    "int_parsing": ("a whole number, e.g. 3", "write digits only, without units or separators"),
+    "int_type": ("a whole number, e.g. 3", "write digits only, without units or separators"),
+    "int_from_float": ("a whole number, e.g. 3", "drop the decimals"),
+    "multiple_of": ("", "use steps of half an hour: 1, 1.5, 2, ..."),
+    "date_parsing": ("a date such as 2027-03-01", "write dates as YYYY-MM-DD"),
+    "date_from_datetime_parsing": ("a date such as 2027-03-01", "write dates as YYYY-MM-DD"),
+    "date_type": ("a date such as 2027-03-01", "write dates as YYYY-MM-DD"),
+    "time_parsing": ('a time such as "09:00"', 'write the time in quotes: "09:00"'),
+    "bool_parsing": ("true or false", ""),
+    "bool_type": ("true or false", ""),
+    "string_type": ("text", "quote values that YAML would read as numbers, dates or true/false"),
+    "list_type": ("a list, e.g. [a, b] or one '- item' per line", ""),
+    "dict_type": ("a mapping of 'key: value' lines", "check the indentation under this field"),
+    "model_type": ("a mapping of 'key: value' lines", "check the indentation under this field"),
+    "url_parsing": ("a full address starting with https://", ""),
+    "url_scheme": ("a full address starting with https://", ""),
+    "too_short": ("", "this list needs at least one entry"),
+    "string_too_short": ("", "this text cannot be empty"),
 }
 
 
@@ -226,7 +246,7 @@ def _pydantic_problems(shown: str, text: str, data: Any, exc: ValidationError) -
         loc = [step for step in err["loc"] if not (isinstance(step, str) and step.startswith("function-"))]
         line, column = locate(text, loc)
         kind = err["type"]
-        expected = ""
+        expected, hint = _TYPE_HINTS.get(kind, ("", ""))
         ctx = err.get("ctx") or {}
         if kind == "literal_error":
             expected = str(ctx.get("expected", ""))
@@ -246,7 +266,7 @@ def _pydantic_problems(shown: str, text: str, data: Any, exc: ValidationError) -
                 field=_field_path(loc),
                 found="(missing)" if kind == "missing" else _found(data, loc),
                 expected=expected,
-                hint=_TYPE_HINTS.get(kind, ""),
+                hint=hint,
             )
         )
     return problems
@@ -411,6 +431,9 @@ class Library:
     sources: dict[tuple[str, str], Path] = field(default_factory=dict)
     problems: ProblemList = field(default_factory=ProblemList)
     files_read: int = 0
+    #: ids (from file names) of files that exist but did not validate: references to
+    #: them are not reported again as "unknown", the file's own errors say it all.
+    invalid: set[tuple[str, str]] = field(default_factory=set)
 
     def source(self, kind: str, item_id: str) -> str:
         path = self.sources.get((kind, item_id))
@@ -464,6 +487,8 @@ def load_library(paths: Iterable[Path], *, check: bool = True) -> Library:
             library.problems.add(problem)
         if model is not None:
             library._add(kind, model, path)
+        else:
+            library.invalid.add((kind, path.stem))
     if check:
         cross_check(library)
     return library
@@ -516,7 +541,7 @@ def cross_check(library: Library) -> None:
     modules = library.modules
     for module_id, module in sorted(modules.items()):
         for i, prereq in enumerate(module.prerequisites):
-            if prereq not in modules:
+            if prereq not in modules and ("module", prereq) not in library.invalid:
                 library.problems.add(
                     _problem_at(
                         library, "module", module_id, ["prerequisites", i],
@@ -541,6 +566,8 @@ def cross_check(library: Library) -> None:
                 for i, module_id in enumerate(getattr(track, list_name)):
                     loc = ["tracks", role, list_name, i]
                     module = modules.get(module_id)
+                    if module is None and ("module", module_id) in library.invalid:
+                        continue  # the module's own file errors are already reported
                     if module is None:
                         library.problems.add(
                             _problem_at(
