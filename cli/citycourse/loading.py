@@ -12,7 +12,7 @@ import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import yaml
 from pydantic import BaseModel, ValidationError
@@ -20,6 +20,9 @@ from pydantic import BaseModel, ValidationError
 from citycourse.errors import Problem, ProblemList
 from citycourse.models import KIND_MODELS, CityProfile, Curriculum, Module
 from citycourse.project import Project  # noqa: F401 - part of this module's API
+
+if TYPE_CHECKING:
+    from citycourse.parse_cache import ParseCache
 
 try:  # the C loader is ~10x faster; fall back when libyaml is missing
     from yaml import CSafeLoader as SafeLoader
@@ -474,14 +477,35 @@ def collect_files(paths: Iterable[Path]) -> list[Path]:
     return list(seen)
 
 
-def load_library(paths: Iterable[Path], *, check: bool = True) -> Library:
-    """Load every file under `paths`; collect all problems; run cross-file checks."""
+def load_library(paths: Iterable[Path], *, check: bool = True, cache: ParseCache | None = None) -> Library:
+    """Load every file under `paths`; collect all problems; run cross-file checks.
+
+    With a `cache`, files whose bytes are unchanged since the last run are not
+    parsed again (see `citycourse.parse_cache`).
+    """
+    import hashlib
+
     library = Library()
     for path in collect_files(paths):
         if not path.exists():
             library.problems.add(Problem(_display(path), "file not found", hint="check the path"))
             continue
-        model, kind, problems = load_file(path)
+        model: BaseModel | None = None
+        key, digest, entry = str(path), "", None
+        if cache is not None and path.stat().st_size <= MAX_FILE_BYTES:
+            digest = hashlib.sha256(path.read_bytes()).hexdigest()
+            entry = cache.get(key, digest)
+        if entry is not None:
+            kind = entry["kind"]
+            shown = _display(path)
+            problems = [Problem(shown, **p) for p in entry["problems"]]
+            if entry["data"] is not None:
+                model = KIND_MODELS[kind].model_validate(entry["data"])
+        else:
+            model, kind, problems = load_file(path)
+            if cache is not None and digest:
+                data = model.model_dump(mode="json") if model is not None else None
+                cache.put(key, digest, kind, data, problems)
         library.files_read += 1
         for problem in problems:
             library.problems.add(problem)
@@ -489,13 +513,21 @@ def load_library(paths: Iterable[Path], *, check: bool = True) -> Library:
             library._add(kind, model, path)
         else:
             library.invalid.add((kind, path.stem))
+    if cache is not None:
+        cache.save()
     if check:
         cross_check(library)
     return library
 
 
-def load_project(project: Project, *, check: bool = True) -> Library:
-    return load_library([project.modules_dir, project.curricula_dir], check=check)
+def load_project(project: Project, *, check: bool = True, use_cache: bool = True) -> Library:
+    """The whole project; unchanged files come from `.citycourse/cache/` when `use_cache`."""
+    cache = None
+    if use_cache:
+        from citycourse.parse_cache import CACHE_FILE, ParseCache
+
+        cache = ParseCache(project.root / CACHE_FILE)
+    return load_library([project.modules_dir, project.curricula_dir], check=check, cache=cache)
 
 
 # ------------------------------------------------------------------------ cross-file
