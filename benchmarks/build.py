@@ -1,4 +1,8 @@
-"""One city site: `citycourse build` vs a bare `mkdocs build` of the same generated docs and config."""
+"""One city site: `citycourse build` vs a bare `mkdocs build` of the same generated docs and config.
+
+Each round is a full build (the output folder is deleted first); from the second round on the
+parse cache is warm, as it is for a trainer rebuilding after an edit.
+"""
 
 from __future__ import annotations
 

@@ -90,3 +90,9 @@ def test_at_least_one_full_translation(library):
     assert langs & {"vi", "id"}, full
     city_languages = {c.language for c in library.cities.values()}
     assert langs & city_languages
+
+
+def test_modules_readme_lists_every_module(library):
+    text = (REPO / "modules" / "README.md").read_text(encoding="utf-8")
+    missing = [m for m in library.modules if f"`{m}`" not in text]
+    assert not missing, f"add these modules to modules/README.md: {missing}"
