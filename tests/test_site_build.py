@@ -221,3 +221,12 @@ def test_fast_skip_notices_an_edited_module(project: Path, tmp_path: Path) -> No
     again = run_build(project, "--city", "puerto-alon", "--out", str(out))
     assert again.exit_code == 0 and "skipped" not in again.output
     assert "The six ASCN focus areas" in (out / "puerto-alon" / "modules" / "smart-city-basics.html").read_text(encoding="utf-8")
+
+
+def test_curriculum_title_follows_the_city_language(project: Path) -> None:
+    from citycourse.render.pages import render_pages
+
+    vi = render_pages(plan_for(project, "ben-may")).files["index.md"].decode("utf-8")
+    assert "Kiến thức nền tảng về thành phố thông minh" in vi and "Smart-city foundations" not in vi
+    en = render_pages(plan_for(project, "puerto-alon")).files["index.md"].decode("utf-8")
+    assert "Smart-city foundations for all city staff" in en

@@ -235,6 +235,11 @@ class SessionDefaults(Strict):
     minutes_per_session: int = Field(120, ge=30, le=480)
 
 
+class CurriculumTranslation(Strict):
+    title: NonEmpty
+    description: NonEmpty
+
+
 class Curriculum(Strict):
     id: Slug
     title: NonEmpty
@@ -243,6 +248,14 @@ class Curriculum(Strict):
     tracks: dict[Role, Track] = Field(min_length=1)
     completion: Completion = Field(default_factory=Completion)
     sessions: SessionDefaults = Field(default_factory=SessionDefaults)
+    translations: dict[LanguageCode, CurriculumTranslation] = Field(
+        default_factory=dict, description="Title and description in other languages, for city sites."
+    )
+
+    def in_language(self, lang: str) -> Curriculum:
+        """This curriculum with its title and description in `lang`, when translated."""
+        tr = self.translations.get(lang)
+        return self.model_copy(update={"title": tr.title, "description": tr.description}) if tr else self
 
     @property
     def module_ids(self) -> list[str]:

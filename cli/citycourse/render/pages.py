@@ -156,8 +156,9 @@ def render_pages(
     logo: tuple[str, bytes] | None = None,
 ) -> RenderedSite:
     """Every page of the city's site. Pure: same plan and options → same bytes."""
-    city, curriculum = plan.city, plan.curriculum
+    city = plan.city
     lang = city.language
+    curriculum = plan.curriculum.in_language(lang)
     t = Strings(lang)
     env = _env()
     sessions = schedule(plan)

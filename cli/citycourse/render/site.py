@@ -98,7 +98,7 @@ def site_config(rendered: RenderedSite, plan: Plan, *, logo_name: str | None) ->
         theme["favicon"] = f"{ASSET_DIR}/{logo_name}"
     return {
         "site_name": rendered.site_name,
-        "site_description": html.escape(plan.curriculum.title, quote=True),
+        "site_description": html.escape(plan.curriculum.in_language(rendered.language).title, quote=True),
         "docs_dir": "docs",
         "site_dir": "site",
         "use_directory_urls": False,
