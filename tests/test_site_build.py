@@ -230,3 +230,12 @@ def test_curriculum_title_follows_the_city_language(project: Path) -> None:
     assert "Kiến thức nền tảng về thành phố thông minh" in vi and "Smart-city foundations" not in vi
     en = render_pages(plan_for(project, "puerto-alon")).files["index.md"].decode("utf-8")
     assert "Smart-city foundations for all city staff" in en
+
+
+def test_unwritable_output_is_a_clear_io_error(project: Path, tmp_path: Path) -> None:
+    """Regression: a file where the output folder should be gave 'internal error: NotADirectoryError'."""
+    (tmp_path / "a-file").write_text("x")
+    result = run_build(project, "--city", "puerto-alon", "--out", str(tmp_path / "a-file" / "site"))
+    assert result.exit_code == 3
+    assert "cannot access" in result.output and "Not a directory" in result.output
+    assert "internal error" not in result.output and "Traceback" not in result.output

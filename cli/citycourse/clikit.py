@@ -86,6 +86,11 @@ def guarded(func: F) -> F:
             if exc.hint:
                 err_console.print(f"    [dim]hint:[/] {escape(exc.hint)}")
             raise typer.Exit(exc.exit_code) from None
+        except OSError as exc:  # disk full, permissions, a file where a folder should be, ...
+            where = f" {exc.filename}" if exc.filename else ""
+            err_console.print(f"[bold red]error:[/] cannot access{escape(str(where))}: {escape(exc.strerror or str(exc))}")
+            err_console.print("    [dim]hint:[/] check the path, free disk space and permissions; nothing was left half-written")
+            raise typer.Exit(EXIT_BUILD) from None
         except KeyboardInterrupt:
             err_console.print("[yellow]interrupted; nothing was left half-written[/]")
             raise typer.Exit(130) from None
