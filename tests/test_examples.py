@@ -45,3 +45,17 @@ def test_example_records_give_the_progress_worked_out_by_hand(invoke, project: P
     assert progress_page, [p.name for p in pages]
     text = "\n".join(p.read_text(encoding="utf-8") for p in pages)
     assert "Ana Reyes" not in text and "ana.reyes@" not in text  # no names without --show-learners
+
+
+def test_progress_page_uses_the_store_of_the_project_named_with_C(invoke, project: Path, tmp_path: Path, monkeypatch):
+    """Regression: with -C PROJECT from another folder, build looked for records in the current folder's project."""
+    monkeypatch.delenv("CITYCOURSE_STORE", raising=False)
+    shutil.copytree(REPO / "examples", project / "examples")
+    files = sorted(str(p) for p in (project / "examples" / "puerto-alon").iterdir() if p.suffix != ".md")
+    assert invoke(["records", "import", *files, "--city", "puerto-alon", "-C", str(project)], cwd=project).exit_code == 0
+    elsewhere = tmp_path / "elsewhere"
+    elsewhere.mkdir()
+    built = invoke(["build", "smart-city-foundations", "--city", "puerto-alon", "-C", str(project),
+                    "--out", str(tmp_path / "out")], cwd=elsewhere)
+    assert built.exit_code == 0, built.output
+    assert list((tmp_path / "out" / "puerto-alon").rglob("progress*.html"))

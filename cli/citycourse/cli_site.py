@@ -28,13 +28,8 @@ def _logo_path(library: Any, city: Any) -> Path | None:
     return (base / city.branding.logo).resolve()
 
 
-def _site_name(city_id: str, facilitator: bool) -> str:
-    return city_id + ("-facilitator" if facilitator else "")
-
-
 def _fast_path_keys(
-    project: Any, curriculum: str, city: str | None, all_cities: bool, out_dir: Path, store: str | None,
-    options: dict[str, Any],
+    project: Any, curriculum: str, city: str | None, all_cities: bool, store: str | None, options: dict[str, Any],
 ) -> dict[str, str] | None:
     """Input fingerprints per city, or None when the inputs are not all inside the project."""
     from citycourse.render.freshness import inputs_key
@@ -77,23 +72,24 @@ def register(app: typer.Typer) -> None:
         """Build the course site for a city (or --all cities) with a strict MkDocs build."""
         from citycourse.clikit import load_checked, open_project, resolve, resolve_curriculum
         from citycourse.errors import UsageError
-        from citycourse.render.freshness import up_to_date
+        from citycourse.render.freshness import site_name, up_to_date
+        from citycourse.store_location import default_url
 
         if bool(city) == all_cities:
             raise UsageError("give either --city CITY or --all", hint="e.g. citycourse build CURRICULUM --city ben-may")
         project = open_project(project_dir)
         out_dir = out if out.is_absolute() else Path.cwd() / out
-        keys = _fast_path_keys(project, curriculum, city, all_cities, out_dir, store, {
+        keys = _fast_path_keys(project, curriculum, city, all_cities, store, {
             "facilitator": facilitator, "zip": make_zip, "show_learners": show_learners,
             "allow_over_budget": allow_over_budget,
         })
         if keys and all(
-            up_to_date(out_dir / _site_name(cid, facilitator), key, (out_dir / f"{_site_name(cid, facilitator)}.zip") if make_zip else None)
+            up_to_date(out_dir / site_name(cid, facilitator), key, (out_dir / f"{site_name(cid, facilitator)}.zip") if make_zip else None)
             for cid, key in keys.items()
         ):
             for cid in keys:
-                where = out_dir / _site_name(cid, facilitator) / "index.html"
-                console.print(f"{_site_name(cid, facilitator)}: unchanged since the last build, skipped ({where})")
+                where = out_dir / site_name(cid, facilitator) / "index.html"
+                console.print(f"{site_name(cid, facilitator)}: unchanged since the last build, skipped ({where})")
             return
         from citycourse.render.site import BuildRequest, build_many, start_pool
         from citycourse.tailor import tailor
@@ -121,7 +117,8 @@ def register(app: typer.Typer) -> None:
                         out=out_dir,
                         facilitator=facilitator,
                         make_zip=make_zip,
-                        progress_markdown=_progress_markdown(plan, store, show_learners),
+                        # The store of the project being built, not of the current folder.
+                        progress_markdown=_progress_markdown(plan, store or default_url(project.root), show_learners),
                         logo_path=_logo_path(library, c),
                         inputs_key=(keys or {}).get(c.id),
                     )

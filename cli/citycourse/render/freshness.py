@@ -14,6 +14,11 @@ from typing import Any
 INPUTS_FILE = ".citycourse-inputs"
 
 
+def site_name(city_id: str, facilitator: bool) -> str:
+    """The site's folder under the output folder: <city> or <city>-facilitator."""
+    return city_id + ("-facilitator" if facilitator else "")
+
+
 def inputs_key(project_root: Path, city_id: str, options: dict[str, Any], store_url: str | None) -> str | None:
     """A fingerprint of every input of one city's build, computed without parsing anything.
 

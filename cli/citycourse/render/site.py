@@ -25,7 +25,7 @@ from typing import Any
 import yaml
 
 from citycourse.errors import BuildError
-from citycourse.render.freshness import INPUTS_FILE
+from citycourse.render.freshness import INPUTS_FILE, site_name
 from citycourse.render.i18n import material_language, search_languages
 from citycourse.render.pages import ASSET_DIR, RenderedSite, render_pages
 from citycourse.tailor import Plan
@@ -65,7 +65,7 @@ class BuildRequest:
 
     @property
     def name(self) -> str:
-        return self.plan.city.id + ("-facilitator" if self.facilitator else "")
+        return site_name(self.plan.city.id, self.facilitator)
 
 
 @dataclass(frozen=True)
@@ -139,7 +139,7 @@ def prepare(
     digest.update(json.dumps(config, sort_keys=True, ensure_ascii=False).encode())
     for path in sorted(rendered.files):
         digest.update(path.encode() + b"\0" + hashlib.sha256(rendered.files[path]).digest())
-    name = plan.city.id + ("-facilitator" if facilitator else "")
+    name = site_name(plan.city.id, facilitator)
     return BuildJob(
         name, rendered.files, config, str(base_config.resolve()), str(out.resolve()), digest.hexdigest(), make_zip, inputs_key
     )
