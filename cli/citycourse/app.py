@@ -94,6 +94,7 @@ def validate(
 ) -> None:
     """Check modules, curricula and cities; report every problem with file:line:col."""
     from citycourse.clikit import problems_json, render_problems
+    from citycourse.errors import UsageError
     from citycourse.loading import cross_check, load_library, load_project
 
     if paths:
@@ -111,7 +112,7 @@ def validate(
                 setattr(library, table, merged)
             for key, path in context.sources.items():
                 library.sources.setdefault(key, path)
-        except Exception:  # noqa: BLE001 - no project around the paths: check them alone
+        except UsageError:  # no project around the paths: check them alone
             pass
         cross_check(library)
     else:

@@ -98,13 +98,13 @@ def register(app: typer.Typer) -> None:
         pool = start_pool(min(jobs, 8)) if jobs > 1 and all_cities else None
         try:
             library = load_checked(project)
-            cur = resolve_curriculum(library, project, curriculum)
+            cur = resolve_curriculum(library, curriculum)
             if all_cities:
                 cities = [library.cities[c] for c in sorted(library.cities)]
                 if not cities:
                     raise UsageError("no cities in curricula/cities/", hint="add a city profile there")
             else:
-                cities = [resolve(library, project, "city", city)]
+                cities = [resolve(library, "city", city)]
             requests = []
             for c in cities:
                 plan = tailor(cur, c, library.modules, allow_over_budget=allow_over_budget)

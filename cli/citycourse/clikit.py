@@ -121,7 +121,7 @@ def load_checked(project: Project) -> Library:
     return library
 
 
-def resolve(library: Library, project: Project, kind: str, ref: str) -> Any:
+def resolve(library: Library, kind: str, ref: str) -> Any:
     """An id from the project, or a path to a file (which is loaded and validated)."""
     from citycourse.errors import UsageError
     from citycourse.loading import load_file
@@ -141,11 +141,11 @@ def resolve(library: Library, project: Project, kind: str, ref: str) -> Any:
     raise UsageError(f"unknown {kind} {ref!r}", hint=f"known {kind} ids: {known}; or give a path to a YAML file")
 
 
-def resolve_curriculum(library: Library, project: Project, ref: str) -> Curriculum:
+def resolve_curriculum(library: Library, ref: str) -> Curriculum:
     """A curriculum by id or path, checked against the project's module library."""
     from citycourse.errors import ProblemList
 
-    curriculum = resolve(library, project, "curriculum", ref)
+    curriculum = resolve(library, "curriculum", ref)
     problems = ProblemList()
     for module_id in curriculum.module_ids:
         if module_id not in library.modules:
@@ -159,8 +159,8 @@ def plan_inputs(
 ) -> tuple[Project, Library, Curriculum, CityProfile]:
     project = open_project(project_dir)
     library = load_checked(project)
-    curriculum = resolve_curriculum(library, project, curriculum_ref)
-    city = resolve(library, project, "city", city_ref)
+    curriculum = resolve_curriculum(library, curriculum_ref)
+    city = resolve(library, "city", city_ref)
     return project, library, curriculum, city
 
 

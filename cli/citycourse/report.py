@@ -261,10 +261,11 @@ def site_progress_markdown(plan: Plan, store_url: str | None, show_learners: boo
     url = store_url or os.environ.get("CITYCOURSE_STORE")
     if url is None:
         try:
-            from citycourse.loading import Project
+            from citycourse.errors import UsageError
+            from citycourse.project import Project
 
             url = default_url(Project.find().root)
-        except Exception:  # noqa: BLE001 - no project around: no records either
+        except UsageError:  # no project around: no records either
             return None
     if url is None or sqlite_missing(url):
         return None
