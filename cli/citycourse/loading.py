@@ -256,9 +256,7 @@ def _pydantic_problems(shown: str, text: str, data: Any, exc: ValidationError) -
         elif kind == "string_pattern_mismatch":
             expected = f"text matching {ctx.get('pattern')}"
         message = err["msg"].removeprefix("Value error, ")
-        if kind == "string_pattern_mismatch" and loc and loc[-1] in ("id",) or (
-            kind == "string_pattern_mismatch" and any(s in _found(data, loc) for s in ("/", ".."))
-        ):
+        if kind == "string_pattern_mismatch" and (loc[-1:] == ["id"] or any(s in _found(data, loc) for s in ("/", ".."))):
             message = "not a valid id (ids become file and page names, so '/', '..' and spaces are refused)"
         problems.append(
             Problem(

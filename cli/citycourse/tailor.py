@@ -9,9 +9,11 @@ The algorithm (documented in the README, "How tailoring works"):
    exempt from the role test: they are pulled in for whoever needs them).
 3. Required modules and their transitive prerequisites are kept. If they alone
    exceed the hours budget that is an error (or a warning when allowed).
-4. Electives are added greedily by fit score per hour (the hours include any
-   prerequisites they pull in) while they fit the budget; ties go to the
-   smaller id, so the result never depends on file order.
+4. Electives: the set with the highest total fit score that fits the budget
+   (an exact 0/1 knapsack when the pool is small), then any hours left are
+   filled greedily by fit per hour. An elective's hours include the
+   prerequisites it pulls in; ties go to the smaller id, so the result never
+   depends on file order.
 5. Kept modules are put in a stable topological order: prerequisites first,
    then foundation before practitioner before lead, then curriculum order.
 
@@ -334,7 +336,7 @@ def _plan_role(
             )
         plan.warnings.append(message + " (allowed with --allow-over-budget)")
 
-    # Electives, greedily by score per hour.
+    # Electives: exact best set when small, then greedy top-up (see the module docstring).
     covered = {t for i in kept for t in modules[i].themes}
     candidates: dict[str, list[str]] = {}
     for module_id in track.electives:
