@@ -97,10 +97,24 @@ class Objective(Strict):
     text: NonEmpty = Field(description="What the learner can do, continuing the verb.")
 
 
+class FacilitatorScript(Strict):
+    """How a facilitator teaches one lesson: what to say, what to ask, how long each part takes."""
+
+    talking_points: list[NonEmpty] = Field(min_length=1, description="Points to make, in order.")
+    question: NonEmpty = Field(description="One question to ask the room.")
+    timing: NonEmpty = Field(description="How the lesson's minutes are spent, e.g. '10 min talk, 5 min question'.")
+
+
 class Lesson(Strict):
     title: NonEmpty
     minutes: int = Field(gt=0, le=360)
-    body: NonEmpty = Field(description="CommonMark Markdown. No raw script, no javascript: links.")
+    body: NonEmpty = Field(
+        description=(
+            "CommonMark Markdown. No raw script, no javascript: links. Cite a reference as {ref:ID};"
+            " link a glossary term as [text](glossary:TERM-ID)."
+        )
+    )
+    facilitator: FacilitatorScript | None = Field(None, description="Shown only in the facilitator view.")
 
 
 class Activity(Strict):
@@ -108,13 +122,35 @@ class Activity(Strict):
     minutes: int = Field(gt=0, le=360)
     kind: Literal["individual", "pair", "group", "field-visit", "discussion", "role-play"] = "group"
     instructions: NonEmpty
+    self_study: str = Field(
+        "", description="The same activity for one learner working alone, without a facilitator."
+    )
+    handouts: list[Slug] = Field(default_factory=list, description="Ids of this module's handouts it uses.")
     facilitator_tips: str = Field("", description="Shown only in the facilitator view.")
+
+
+ObjectiveRefs = Annotated[
+    list[Annotated[int, Field(ge=1)]],
+    Field(description="Numbers (1-based) of the module objectives this item assesses."),
+]
 
 
 class Question(Strict):
     prompt: NonEmpty
     choices: list[NonEmpty] = Field(default_factory=list, description="Empty for open questions.")
     answer: NonEmpty = Field(description="Model answer. Shown only in the facilitator view.")
+    objectives: ObjectiveRefs = Field(default_factory=list)
+
+
+class RubricCriterion(Strict):
+    """One line of a rubric: what is judged, and what each level of work looks like."""
+
+    criterion: NonEmpty
+    objectives: ObjectiveRefs = Field(default_factory=list)
+    points: int = Field(gt=0, le=100, description="Points for work that fully meets the criterion.")
+    meets: NonEmpty = Field(description="What full-marks work looks like.")
+    partly: NonEmpty = Field(description="What half-marks work looks like.")
+    not_yet: NonEmpty = Field(description="What work that earns no points looks like.")
 
 
 class Assessment(Strict):
@@ -123,6 +159,9 @@ class Assessment(Strict):
     minutes: int = Field(0, ge=0, le=180)
     pass_mark: float = Field(gt=0, le=1, description="Scaled score (0–1) needed to pass.")
     questions: list[Question] = Field(default_factory=list)
+    rubric: list[RubricCriterion] = Field(
+        default_factory=list, description="For project, observation and reflection assessments."
+    )
 
 
 class Resource(Strict):
@@ -134,6 +173,30 @@ class Resource(Strict):
 
 class Requirements(Strict):
     connectivity: Literal["any", "online"] = "any"
+
+
+class WorkedExample(Strict):
+    """A worked example from a (fictional, registered) small or mid-sized ASEAN city, with numbers."""
+
+    title: NonEmpty
+    place: Slug = Field(description="Id of a fictional place in references/places/ or a city profile.")
+    body: NonEmpty = Field(description="Markdown, 300–600 words: the situation, the numbers, what was done, what happened.")
+
+
+class Handout(Strict):
+    """A page an activity hands out: a template, a sample clause, a scenario."""
+
+    id: Slug
+    title: NonEmpty
+    body: NonEmpty = Field(description="Markdown; printed as its own page.")
+
+
+class GlossaryTerm(Strict):
+    """A term this module defines; lessons link to it as [text](glossary:ID)."""
+
+    id: Slug
+    term: NonEmpty
+    definition: NonEmpty
 
 
 class LessonTranslation(Strict):
@@ -177,6 +240,9 @@ class Module(Strict):
     lessons: list[Lesson] = Field(min_length=1, max_length=12)
     activities: list[Activity] = Field(default_factory=list)
     assessment: Assessment
+    worked_example: WorkedExample | None = None
+    handouts: list[Handout] = Field(default_factory=list)
+    glossary: list[GlossaryTerm] = Field(default_factory=list, description="Terms this module defines.")
     facilitator_notes: str = Field("", description="Shown only in the facilitator view.")
     resources: list[Resource] = Field(default_factory=list)
     requires: Requirements = Field(default_factory=Requirements)
@@ -201,6 +267,45 @@ class Module(Strict):
             + sum(activity.minutes for activity in self.activities)
             + self.assessment.minutes
         )
+
+
+# ------------------------------------------------------------------ reference library
+
+
+class Reference(Strict):
+    """A law, standard, publication or organisation that modules cite as {ref:ID}.
+
+    Kept in one place (references/sources/ID.yaml) so that one correction fixes
+    every module that cites it.
+    """
+
+    id: Slug
+    kind: Literal["law", "regulation", "policy", "standard", "publication", "organisation"]
+    title: NonEmpty = Field(description="The official title, as the publisher writes it.")
+    cite_as: NonEmpty = Field(description="How lessons name it, e.g. 'Data Privacy Act of 2012 (Republic Act No. 10173)'.")
+    country: Annotated[str, StringConstraints(pattern=r"^[A-Z]{2}$")] | None = Field(
+        None, description="ISO 3166-1 alpha-2 code for national laws; empty for international sources."
+    )
+    number: str = Field("", description="The official number, e.g. 'Republic Act No. 10173', 'Law No. 27/2022'.")
+    year: int = Field(ge=1900, le=2100)
+    publisher: NonEmpty
+    url: AnyHttpUrl
+    last_checked: dt.date = Field(description="When someone last checked the text at url.")
+    note: str = Field("", description="What changed, or what a reader should check; shown to facilitators.")
+
+
+class Place(Strict):
+    """A fictional place used in worked examples (references/places/ID.yaml).
+
+    Registered once so that one name never means two places with two populations.
+    """
+
+    id: Slug
+    name: NonEmpty
+    country: Annotated[str, StringConstraints(pattern=r"^[A-Z]{2}$")]
+    kind: Literal["city", "municipality", "province", "district"] = "city"
+    population: int = Field(gt=0)
+    description: str = ""
 
 
 # ----------------------------------------------------------------------- curriculum
@@ -389,4 +494,6 @@ KIND_MODELS: dict[str, type[BaseModel]] = {
     "module": Module,
     "curriculum": Curriculum,
     "city": CityProfile,
+    "reference": Reference,
+    "place": Place,
 }
