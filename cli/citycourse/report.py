@@ -23,16 +23,23 @@ import csv
 import io
 import json
 import os
+from collections import Counter
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
-from typing import Any
+from typing import IO, TYPE_CHECKING, Any
 
 from citycourse.tailor import Plan
 
+if TYPE_CHECKING:
+    from citycourse.store import LearnerStatus, PassRule, Store
+
 FORMAT = "citycourse-progress/1"
 UNASSIGNED = "(no role)"
+COMPLETE, IN_PROGRESS = "complete", "in-progress"
 
 
 def module_done(move_on: str, completed: bool, passed: bool) -> bool:
+    """The rule in words; the store applies the same rule in SQL (`store.queries.done_expression`)."""
     if move_on == "completed":
         return completed
     if move_on == "passed":
@@ -73,178 +80,321 @@ class LearnerProgress:
 
 @dataclass
 class Progress:
+    """Progress with every learner in memory: for small cities, tests and certificates of a few people.
+
+    At programme scale use `ProgressStream`, which never holds more than one learner.
+    """
+
     plan: Plan
     learners: list[LearnerProgress]
     modules: list[dict[str, Any]]
     roles: list[dict[str, Any]]
+    warnings: list[str] = field(default_factory=list)
+
+    @property
+    def totals(self) -> dict[str, int]:
+        return {"learners": len(self.learners), "track_complete": sum(1 for lp in self.learners if lp.track_complete)}
+
+    def iter_learners(self) -> Iterator[LearnerProgress]:
+        return iter(self.learners)
 
     def to_dict(self) -> dict[str, Any]:
-        return {
-            "format": FORMAT,
-            "curriculum": {"id": self.plan.curriculum.id, "title": self.plan.curriculum.title,
-                           "move_on": self.plan.curriculum.completion.move_on},
-            "city": {"id": self.plan.city.id, "name": self.plan.city.name},
-            "totals": {
-                "learners": len(self.learners),
-                "track_complete": sum(1 for lp in self.learners if lp.track_complete),
-            },
-            "learners": [lp.to_dict() for lp in self.learners],
-            "modules": self.modules,
-            "roles": self.roles,
-        }
+        return {**_head(self), "learners": [lp.to_dict() for lp in self.learners], "modules": self.modules,
+                "roles": self.roles}
+
+
+class ProgressStream:
+    """Progress read from the store while it is written: memory does not grow with learners or records.
+
+    The aggregates (totals, modules, roles) take one streaming pass over the
+    learners and are kept; `iter_learners()` streams them again, one at a time.
+    """
+
+    def __init__(self, plan: Plan, store: Store) -> None:
+        self.plan = plan
+        self.store = store
+        self._summary: _Tally | None = None
+
+    def iter_learners(self) -> Iterator[LearnerProgress]:
+        return learners(self.plan, self.store)
+
+    def _tally(self) -> _Tally:
+        if self._summary is None:
+            tally = _Tally(self.plan)
+            for lp in self.iter_learners():
+                tally.add(lp)
+            tally.finish(self.store.module_stats(self.plan.city.id))
+            self._summary = tally
+        return self._summary
+
+    @property
+    def totals(self) -> dict[str, int]:
+        return self._tally().totals
+
+    @property
+    def modules(self) -> list[dict[str, Any]]:
+        return self._tally().modules
+
+    @property
+    def roles(self) -> list[dict[str, Any]]:
+        return self._tally().roles
+
+    @property
+    def warnings(self) -> list[str]:
+        return self._tally().warnings
 
 
 def _pct(part: int, whole: int) -> float | None:
     return round(100 * part / whole, 1) if whole else None
 
 
-def compute(plan: Plan, store: Any) -> Progress:
-    """Progress of everyone in `plan.city` (roster city or records imported with --city)."""
-    from citycourse.store import city_learners, evidence
+def pass_rule(plan: Plan) -> PassRule:
+    from citycourse.store import PassRule
 
-    city = plan.city.id
-    move_on = plan.curriculum.completion.move_on
-    pass_marks = {mid: m.assessment.pass_mark for mid, m in plan.modules.items()}
-    role_plans = {r.role: r for r in plan.roles}
-    with store.engine.connect() as conn:
-        people = {p.email: p for p in city_learners(conn, city)}
-        status: dict[str, dict[str, str]] = {}
-        scores: dict[str, list[float]] = {}
-        started: dict[str, set[str]] = {}
-        for ev in evidence(conn, city):
-            mark = pass_marks.get(ev.module_id)
-            if mark is None:  # a module outside this plan: judge with its own pass mark when loaded
-                module = plan.modules.get(ev.module_id)
-                mark = module.assessment.pass_mark if module else 1.0
-            passed = bool(ev.passed_unscored) or (ev.best_score is not None and ev.best_score >= mark - 1e-9)
-            done = module_done(move_on, bool(ev.completed), passed)
-            status.setdefault(ev.email, {})[ev.module_id] = "complete" if done else "in-progress"
-            started.setdefault(ev.module_id, set()).add(ev.email)
-            if ev.best_score is not None:
-                scores.setdefault(ev.module_id, []).append(ev.best_score)
-            if ev.email not in people:
-                from citycourse.store import _Person
+    return PassRule(plan.curriculum.completion.move_on,
+                    {mid: m.assessment.pass_mark for mid, m in plan.modules.items()})
 
-                people[ev.email] = _Person(ev.email, None, None)
 
-    learners: list[LearnerProgress] = []
-    for email in sorted(people):
-        person = people[email]
-        role = person.role if person.role in role_plans else UNASSIGNED
-        lp = LearnerProgress(email, person.name or "", role, status.get(email, {}))
-        role_plan = role_plans.get(role)
-        if role_plan is not None:
+class _Judge:
+    """A learner's track: required modules (with the prerequisites they pull in) and electives."""
+
+    def __init__(self, plan: Plan) -> None:
+        self.tracks: dict[str, tuple[frozenset[str], int, frozenset[str], int]] = {}
+        for role_plan in plan.roles:
             required = [p.id for p in role_plan.modules if p.category in ("required", "prerequisite")]
-            track = plan.curriculum.tracks[role]  # type: ignore[index]
-            electives = [m for m in track.electives if m not in required]
+            track = plan.curriculum.tracks[role_plan.role]  # type: ignore[index]
+            electives = frozenset(m for m in track.electives if m not in required)
             planned_electives = sum(1 for p in role_plan.modules if p.category == "elective")
-            lp.required_total = len(required)
-            lp.required_done = sum(1 for m in required if lp.status.get(m) == "complete")
-            lp.electives_needed = min(role_plan.min_electives, planned_electives)
-            lp.electives_done = sum(1 for m in electives if lp.status.get(m) == "complete")
-            lp.track_complete = lp.required_done == lp.required_total and lp.electives_done >= lp.electives_needed
-        learners.append(lp)
+            self.tracks[role_plan.role] = (
+                frozenset(required), len(required), electives, min(role_plan.min_electives, planned_electives))
 
-    modules = []
-    for module_id in plan.module_ids:
-        module = plan.modules[module_id]
-        assigned = [
-            lp for lp in learners
-            if (lp.role in role_plans and module_id in role_plans[lp.role].module_ids)
-            or (lp.role == UNASSIGNED and module_id in lp.status)
-        ]
-        done = sum(1 for lp in assigned if lp.status.get(module_id) == "complete")
-        module_scores = scores.get(module_id, [])
-        modules.append({
-            "id": module_id, "title": module.title, "pass_mark": module.assessment.pass_mark,
-            "learners": len(assigned), "started": len(started.get(module_id, set())),
-            "completed": done, "percent": _pct(done, len(assigned)),
-            "average_score": round(sum(module_scores) / len(module_scores), 3) if module_scores else None,
-        })
-    roles = []
-    for role_plan in plan.roles:
-        members = [lp for lp in learners if lp.role == role_plan.role]
-        complete = sum(1 for lp in members if lp.track_complete)
-        roles.append({
-            "role": role_plan.role, "staff": role_plan.headcount, "learners": len(members),
-            "track_complete": complete, "percent": _pct(complete, len(members)),
-            "percent_of_staff": _pct(complete, role_plan.headcount),
-        })
-    unassigned = [lp for lp in learners if lp.role == UNASSIGNED]
-    if unassigned:
-        roles.append({"role": UNASSIGNED, "staff": None, "learners": len(unassigned), "track_complete": 0,
-                      "percent": None, "percent_of_staff": None})
-    return Progress(plan, learners, modules, roles)
+    def __call__(self, status: LearnerStatus) -> LearnerProgress:
+        person = status.learner
+        role = person.role if person.role in self.tracks else UNASSIGNED
+        modules = {m: COMPLETE if done else IN_PROGRESS for m, done in status.modules}
+        lp = LearnerProgress(person.email, person.name or "", role, modules)
+        track = self.tracks.get(role)
+        if track is not None:
+            required, lp.required_total, electives, lp.electives_needed = track
+            done = [m for m, ok in status.modules if ok]
+            lp.required_done = sum(1 for m in done if m in required)
+            lp.electives_done = sum(1 for m in done if m in electives)
+            lp.track_complete = lp.required_done == lp.required_total and lp.electives_done >= lp.electives_needed
+        return lp
+
+
+def learners(plan: Plan, store: Store) -> Iterator[LearnerProgress]:
+    """Everyone in `plan.city` (roster city or records imported with --city), sorted by email, streamed."""
+    judge = _Judge(plan)
+    for status in store.statuses(plan.city.id, pass_rule(plan)):
+        yield judge(status)
+
+
+class _Tally:
+    """Module and role figures, counted as learners stream past (memory: one counter per module and role)."""
+
+    def __init__(self, plan: Plan) -> None:
+        self.plan = plan
+        self.role_modules = {r.role: frozenset(r.module_ids) for r in plan.roles}
+        self.members: Counter[str] = Counter()
+        self.role_complete: Counter[str] = Counter()
+        self.completed: Counter[str] = Counter()  # assigned learners who completed the module
+        self.unassigned_with: Counter[str] = Counter()  # learners without a role who have evidence for it
+        self.learners = 0
+        self.track_complete = 0
+        self.modules: list[dict[str, Any]] = []
+        self.roles: list[dict[str, Any]] = []
+        self.warnings: list[str] = []
+
+    def add(self, lp: LearnerProgress) -> None:
+        self.learners += 1
+        self.members[lp.role] += 1
+        if lp.track_complete:
+            self.track_complete += 1
+            self.role_complete[lp.role] += 1
+        assigned = self.role_modules.get(lp.role)
+        for module_id, state in lp.status.items():
+            if assigned is None:
+                self.unassigned_with[module_id] += 1
+            elif module_id not in assigned:
+                continue
+            if state == COMPLETE:
+                self.completed[module_id] += 1
+
+    @property
+    def totals(self) -> dict[str, int]:
+        return {"learners": self.learners, "track_complete": self.track_complete}
+
+    def finish(self, stats: dict[str, Any]) -> None:
+        plan = self.plan
+        for module_id in plan.module_ids:
+            module = plan.modules[module_id]
+            assigned = self.unassigned_with[module_id] + sum(
+                self.members[role] for role, ids in self.role_modules.items() if module_id in ids)
+            done = self.completed[module_id]
+            stat = stats.get(module_id)
+            average = stat.average_score if stat is not None else None
+            self.modules.append({
+                "id": module_id, "title": module.title, "pass_mark": module.assessment.pass_mark,
+                "learners": assigned, "started": stat.started if stat is not None else 0,
+                "completed": done, "percent": _pct(done, assigned),
+                "average_score": round(average, 3) if average is not None else None,
+            })
+        for role_plan in plan.roles:
+            role, members, complete = role_plan.role, self.members[role_plan.role], self.role_complete[role_plan.role]
+            staff = role_plan.headcount
+            if members > staff:
+                self.warnings.append(
+                    f"{role}: the roster lists {members} people but {plan.city.name}'s profile counts {staff} staff; "
+                    f"percent of staff uses the roster's {members} (update the city profile's head-count)"
+                )
+            self.roles.append({
+                "role": role, "staff": max(staff, members), "staff_from": "roster" if members > staff else "profile",
+                "learners": members, "track_complete": complete, "percent": _pct(complete, members),
+                "percent_of_staff": _pct(complete, max(staff, members)),
+            })
+        if self.members[UNASSIGNED]:
+            self.roles.append({"role": UNASSIGNED, "staff": None, "staff_from": None,
+                               "learners": self.members[UNASSIGNED], "track_complete": 0,
+                               "percent": None, "percent_of_staff": None})
+
+
+def compute(plan: Plan, store: Store) -> Progress:
+    """Progress with every learner in memory (one streaming pass); see `ProgressStream` for large cities."""
+    tally = _Tally(plan)
+    kept = []
+    for lp in learners(plan, store):
+        tally.add(lp)
+        kept.append(lp)
+    tally.finish(store.module_stats(plan.city.id))
+    return Progress(plan, kept, tally.modules, tally.roles, tally.warnings)
 
 
 # ------------------------------------------------------------------------------ rendering
 
+#: what `rows`, the CSV, JSON and Markdown writers accept: a `Progress` or a `ProgressStream`
+View = Progress | ProgressStream
 
-def rows(progress: Progress, by: str) -> tuple[list[str], list[list[Any]]]:
-    """Header and rows of one view (learner | module | role), shared by table, CSV and Markdown."""
+
+def header(by: str) -> list[str]:
     if by == "learner":
-        header = ["email", "name", "role", "required", "electives", "percent", "track complete"]
-        body = [
-            [lp.email, lp.name, lp.role, f"{lp.required_done}/{lp.required_total}",
-             f"{lp.electives_done}/{lp.electives_needed}", lp.percent, "yes" if lp.track_complete else "no"]
-            for lp in progress.learners
-        ]
+        return ["email", "name", "role", "required", "electives", "percent", "track complete"]
+    if by == "module":
+        return ["module", "title", "learners", "started", "completed", "percent", "average score"]
+    return ["role", "staff", "learners", "track complete", "percent", "percent of staff"]
+
+
+def iter_rows(progress: View, by: str) -> Iterator[list[Any]]:
+    """The rows of one view (learner | module | role), streamed for learners."""
+    if by == "learner":
+        for lp in progress.iter_learners():
+            yield [lp.email, lp.name, lp.role, f"{lp.required_done}/{lp.required_total}",
+                   f"{lp.electives_done}/{lp.electives_needed}", lp.percent, "yes" if lp.track_complete else "no"]
     elif by == "module":
-        header = ["module", "title", "learners", "started", "completed", "percent", "average score"]
-        body = [[m["id"], m["title"], m["learners"], m["started"], m["completed"], m["percent"], m["average_score"]]
-                for m in progress.modules]
+        for m in progress.modules:
+            yield [m["id"], m["title"], m["learners"], m["started"], m["completed"], m["percent"], m["average_score"]]
     else:
-        header = ["role", "staff", "learners", "track complete", "percent", "percent of staff"]
-        body = [[r["role"], r["staff"], r["learners"], r["track_complete"], r["percent"], r["percent_of_staff"]]
-                for r in progress.roles]
-    return header, body
+        for r in progress.roles:
+            yield [r["role"], r["staff"], r["learners"], r["track_complete"], r["percent"], r["percent_of_staff"]]
 
 
-def _text(value: Any) -> str:
+def rows(progress: View, by: str) -> tuple[list[str], list[list[Any]]]:
+    """Header and rows of one view, in memory (the site page and small outputs)."""
+    return header(by), list(iter_rows(progress, by))
+
+
+def text(value: Any) -> str:
+    """A cell as the table, CSV and Markdown show it."""
     if value is None:
         return ""
     if isinstance(value, float):
         return f"{value:g}"
     return str(value)
 
-
 FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
 
 
 def csv_safe(value: Any) -> str:
     """A cell a spreadsheet will not run as a formula (OWASP CSV injection): prefix with a quote."""
-    text = _text(value)
-    return "'" + text if text.startswith(FORMULA_PREFIXES) else text
+    shown = text(value)
+    return "'" + shown if shown.startswith(FORMULA_PREFIXES) else shown
 
 
-def to_csv(progress: Progress, by: str) -> str:
-    header, body = rows(progress, by)
-    out = io.StringIO()
+def write_csv(progress: View, by: str, out: IO[str]) -> None:
     writer = csv.writer(out, lineterminator="\n")
-    writer.writerow([csv_safe(h) for h in header])
-    for row in body:
+    writer.writerow([csv_safe(h) for h in header(by)])
+    for row in iter_rows(progress, by):
         writer.writerow([csv_safe(c) for c in row])
+
+
+def to_csv(progress: View, by: str) -> str:
+    out = io.StringIO()
+    write_csv(progress, by, out)
     return out.getvalue()
 
 
 def _md_cell(value: Any) -> str:
-    return _text(value).replace("\\", "\\\\").replace("|", "\\|").replace("\n", " ").replace("<", "&lt;")
+    return text(value).replace("\\", "\\\\").replace("|", "\\|").replace("\n", " ").replace("<", "&lt;")
 
 
-def md_table(header: list[str], body: list[list[Any]]) -> str:
-    lines = ["| " + " | ".join(header) + " |", "|" + "---|" * len(header)]
-    lines += ["| " + " | ".join(_md_cell(c) for c in row) + " |" for row in body]
-    return "\n".join(lines) + "\n"
+def _md_lines(head: list[str], body: Iterable[list[Any]]) -> Iterator[str]:
+    yield "| " + " | ".join(head) + " |\n"
+    yield "|" + "---|" * len(head) + "\n"
+    for row in body:
+        yield "| " + " | ".join(_md_cell(c) for c in row) + " |\n"
 
 
-def to_markdown(progress: Progress, by: str) -> str:
-    header, body = rows(progress, by)
-    title = f"# Progress: {progress.plan.curriculum.title} — {progress.plan.city.name} (by {by})\n\n"
-    return title + md_table(header, body)
+def md_table(head: list[str], body: Iterable[list[Any]]) -> str:
+    return "".join(_md_lines(head, body))
 
 
-def to_json(progress: Progress) -> str:
-    return json.dumps(progress.to_dict(), indent=2, ensure_ascii=False, sort_keys=False) + "\n"
+def _md_title(progress: View, by: str) -> str:
+    return f"# Progress: {progress.plan.curriculum.title} — {progress.plan.city.name} (by {by})\n\n"
+
+
+def write_markdown(progress: View, by: str, out: IO[str]) -> None:
+    out.write(_md_title(progress, by))
+    out.writelines(_md_lines(header(by), iter_rows(progress, by)))
+
+
+def to_markdown(progress: View, by: str) -> str:
+    out = io.StringIO()
+    write_markdown(progress, by, out)
+    return out.getvalue()
+
+
+def _head(progress: View) -> dict[str, Any]:
+    plan = progress.plan
+    return {
+        "format": FORMAT,
+        "curriculum": {"id": plan.curriculum.id, "title": plan.curriculum.title,
+                       "move_on": plan.curriculum.completion.move_on},
+        "city": {"id": plan.city.id, "name": plan.city.name},
+        "totals": progress.totals,
+    }
+
+
+_LEARNERS_SLOT = "\x00learners\x00"
+
+
+def write_json(progress: View, out: IO[str]) -> None:
+    """The same text as `json.dumps(progress.to_dict(), indent=2)`, with learners written one at a time."""
+    doc = {**_head(progress), "learners": _LEARNERS_SLOT, "modules": progress.modules, "roles": progress.roles}
+    before, after = json.dumps(doc, indent=2, ensure_ascii=False).split(json.dumps(_LEARNERS_SLOT), 1)
+    out.write(before)
+    first = True
+    for lp in progress.iter_learners():
+        item = json.dumps(lp.to_dict(), indent=2, ensure_ascii=False).replace("\n", "\n    ")
+        out.write(("[\n    " if first else ",\n    ") + item)
+        first = False
+    out.write("[]" if first else "\n  ]")
+    out.write(after + "\n")
+
+
+def to_json(progress: View) -> str:
+    out = io.StringIO()
+    write_json(progress, out)
+    return out.getvalue()
 
 
 # ------------------------------------------------------------------------------ site page
@@ -273,36 +423,38 @@ def site_progress_markdown(plan: Plan, store_url: str | None, show_learners: boo
     try:
         if not store.has_records(plan.city.id):
             return None
-        progress = compute(plan, store)
+        progress = ProgressStream(plan, store)
+        totals = progress.totals
+        parts = [
+            "# Progress\n",
+            f"How far {plan.city.name}'s staff have got with *{plan.curriculum.title}*, from the training records "
+            f"imported so far. A module counts as done by the rule **{plan.curriculum.completion.move_on}**.\n",
+            f"{totals['learners']} learners with records or on the roster; "
+            f"{totals['track_complete']} have completed their track.\n",
+            "## By role\n",
+            md_table(*_aggregate(progress, "role")),
+            *(f"*Note: {w}.*\n" for w in progress.warnings),
+            "## By module\n",
+            md_table(*_aggregate(progress, "module")),
+        ]
+        if show_learners:
+            parts += ["## Learners\n", md_table(header("learner"), iter_rows(progress, "learner"))]
     finally:
         store.close()
-    parts = [
-        "# Progress\n",
-        f"How far {plan.city.name}'s staff have got with *{plan.curriculum.title}*, from the training records "
-        f"imported so far. A module counts as done by the rule **{plan.curriculum.completion.move_on}**.\n",
-        f"{len(progress.learners)} learners with records or on the roster; "
-        f"{sum(1 for lp in progress.learners if lp.track_complete)} have completed their track.\n",
-        "## By role\n",
-        md_table(*_aggregate(progress, "role")),
-        "## By module\n",
-        md_table(*_aggregate(progress, "module")),
-    ]
-    if show_learners:
-        parts += ["## Learners\n", md_table(*rows(progress, "learner"))]
     return "\n".join(parts)
 
 
-def _aggregate(progress: Progress, by: str) -> tuple[list[str], list[list[Any]]]:
-    header, body = rows(progress, by)
+def _aggregate(progress: View, by: str) -> tuple[list[str], list[list[Any]]]:
+    head, body = rows(progress, by)
     if by == "role":
-        return header, body
-    return header[:-1], [row[:-1] for row in body]  # no average score on the public page
+        return head, body
+    return head[:-1], [row[:-1] for row in body]  # no average score on the public page
 
 
 # ------------------------------------------------------------------------------ certificates
 
 
-def certificate_html(progress: Progress, learner: LearnerProgress) -> str:
+def certificate_html(progress: View, learner: LearnerProgress) -> str:
     """One printable, self-contained page (no external assets) for a learner who completed a track."""
     from html import escape
 
@@ -324,7 +476,7 @@ def certificate_html(progress: Progress, learner: LearnerProgress) -> str:
     )
 
 
-def write_certificates(progress: Progress, out: Any) -> list[Any]:
+def write_certificates(progress: View, out: Any) -> list[Any]:
     """Write `<out>/<learner>.html` for every learner whose track is complete; the paths written."""
     import re
     from pathlib import Path
@@ -333,7 +485,7 @@ def write_certificates(progress: Progress, out: Any) -> list[Any]:
 
     out = Path(out)
     written = []
-    for learner in progress.learners:
+    for learner in progress.iter_learners():
         if not learner.track_complete:
             continue
         stem = re.sub(r"[^a-z0-9]+", "-", learner.email.lower()).strip("-")

@@ -1,0 +1,130 @@
+"""The store's tables and versioned migrations (SQLAlchemy Core, one schema for SQLite and PostgreSQL).
+
+`schema_version` lists the migrations applied; `migrate()` applies the missing
+ones in order, each in its own transaction. Append to MIGRATIONS; never edit
+an applied one.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable
+
+from sqlalchemy import (
+    Boolean,
+    Column,
+    Float,
+    Integer,
+    MetaData,
+    String,
+    Table,
+    Text,
+    func,
+    insert,
+    select,
+)
+from sqlalchemy.engine import Connection, Engine
+
+from citycourse.errors import UsageError
+
+BATCH = 5000
+IGNORE = "-"  # mapping target meaning "not a module; skip these rows"
+
+metadata = MetaData()
+
+schema_version = Table(
+    "schema_version", metadata,
+    Column("version", Integer, primary_key=True, autoincrement=False),
+    Column("applied_at", String(32), nullable=False),
+)
+learners = Table(
+    "learners", metadata,
+    Column("email", String(320), primary_key=True),
+    Column("name", String(300)),
+    Column("name_norm", String(300), index=True),
+    Column("learner_id", String(200), index=True),
+    Column("city", String(64), index=True),
+    Column("role", String(64)),
+)
+records = Table(
+    "records", metadata,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    Column("key", String(80), nullable=False, unique=True),
+    Column("email", String(320), nullable=False),
+    Column("module_id", String(64), nullable=False),
+    Column("verb", String(16), nullable=False),
+    Column("success", Boolean),
+    Column("completion", Boolean),
+    Column("score", Float),
+    Column("timestamp", String(32)),
+    Column("city", String(64)),
+    Column("format", String(32), nullable=False),
+    Column("source", String(500), nullable=False),
+    Column("voided", Boolean, nullable=False, default=False),
+)
+voids = Table(
+    "voids", metadata,
+    Column("target", String(80), primary_key=True),
+    Column("key", String(80), nullable=False),
+    Column("source", String(500), nullable=False),
+)
+quarantine = Table(
+    "quarantine", metadata,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    Column("key", String(80), nullable=False, unique=True),
+    Column("source", String(500), nullable=False),
+    Column("line", Integer),
+    Column("format", String(32), nullable=False),
+    Column("reason", Text, nullable=False),
+    Column("city", String(64)),
+    Column("payload", Text, nullable=False),
+)
+mappings = Table(
+    "mappings", metadata,
+    Column("ref", String(500), primary_key=True),  # normalised title / IRI
+    Column("label", String(500), nullable=False),  # as the trainer typed it
+    Column("module_id", String(64), nullable=False),  # a module id, or "-" to ignore
+)
+imports = Table(
+    "imports", metadata,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    Column("at", String(32), nullable=False),
+    Column("summary", Text, nullable=False),
+)
+
+V1_TABLES = [learners, records, voids, quarantine, mappings, imports]
+
+
+def _migration_1(conn: Connection) -> None:
+    metadata.create_all(conn, tables=V1_TABLES)
+
+
+#: (version, description, function). Append; never edit an applied migration.
+MIGRATIONS: list[tuple[int, str, Callable[[Connection], None]]] = [
+    (1, "learners, records, voids, quarantine, mappings, imports", _migration_1),
+]
+SCHEMA_VERSION = MIGRATIONS[-1][0]
+
+
+def now() -> str:
+    return dt.datetime.now(dt.timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ")
+
+
+def migrate(engine: Engine) -> int:
+    """Apply missing migrations; the resulting schema version."""
+    with engine.begin() as conn:
+        metadata.create_all(conn, tables=[schema_version])
+    with engine.connect() as conn:
+        current = conn.execute(select(func.max(schema_version.c.version))).scalar() or 0
+    if current > SCHEMA_VERSION:
+        raise UsageError(
+            f"the store has schema version {current}, newer than this citycourse ({SCHEMA_VERSION})",
+            hint="upgrade citycourse",
+        )
+    for version, _, apply in MIGRATIONS:
+        if version > current:
+            with engine.begin() as conn:
+                apply(conn)
+                conn.execute(insert(schema_version).values(version=version, applied_at=now()))
+            current = version
+    return current
