@@ -24,7 +24,7 @@ def main() -> None:
     with tempfile.TemporaryDirectory() as tmp:
         root = Path(tmp)
         write_library(root, args.size)
-        files = sorted((root / "modules").glob("*.yaml"))
+        files = sorted(root.rglob("*.yaml"))  # modules, references and places: what validate reads
 
         def reference() -> None:
             for f in files:

@@ -47,10 +47,10 @@ def invoke(runner: CliRunner, monkeypatch: pytest.MonkeyPatch):
 
 @pytest.fixture
 def project(tmp_path: Path) -> Path:
-    """A copy of the shipped project (modules, curricula, mkdocs.yml) in a temp folder."""
+    """A copy of the shipped project (modules, curricula, references, mkdocs.yml) in a temp folder."""
     target = tmp_path / "project"
     target.mkdir()
-    for name in ("modules", "curricula"):
+    for name in ("modules", "curricula", "references"):
         shutil.copytree(REPO / name, target / name)
     shutil.copy(REPO / "mkdocs.yml", target / "mkdocs.yml")
     return target

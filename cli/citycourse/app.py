@@ -106,12 +106,7 @@ def validate(
         # Resolve references against the surrounding project, when there is one.
         try:
             project = open_project(project_dir)
-            context = load_project(project, check=False)
-            for table in ("modules", "curricula", "cities"):
-                merged = {**getattr(context, table), **getattr(library, table)}
-                setattr(library, table, merged)
-            for key, path in context.sources.items():
-                library.sources.setdefault(key, path)
+            library.merge_from(load_project(project, check=False))
         except UsageError:  # no project around the paths: check them alone
             pass
         cross_check(library)

@@ -11,6 +11,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
+from functools import lru_cache
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -18,7 +19,7 @@ import yaml
 from pydantic import BaseModel, ValidationError
 
 from citycourse.errors import Problem, ProblemList
-from citycourse.models import KIND_MODELS, CityProfile, Curriculum, Module
+from citycourse.models import KIND_MODELS, CityProfile, Curriculum, Module, Place, Reference
 from citycourse.project import Project  # noqa: F401 - part of this module's API
 
 if TYPE_CHECKING:
@@ -42,7 +43,12 @@ _MINUTES_TOLERANCE = 0.8  # planned minutes must be 80–100 % of the module's h
 
 def kind_of(path: Path, data: Any = None) -> str:
     """Decide a file's kind from its folder, or from its keys when the folder says nothing."""
-    parts = path.resolve().parts
+    parts = (path if path.is_absolute() else path.resolve()).parts  # collect_files gives resolved paths
+    if len(parts) >= 3 and parts[-3] == "references":
+        if parts[-2] == "sources":
+            return "reference"
+        if parts[-2] == "places":
+            return "place"
     if "cities" in parts[:-1]:
         return "city"
     if "modules" in parts[:-1]:
@@ -62,7 +68,7 @@ def kind_of(path: Path, data: Any = None) -> str:
 
 def _display(path: Path) -> str:
     try:
-        return str(path.resolve().relative_to(Path.cwd()))
+        return str((path if path.is_absolute() else path.resolve()).relative_to(Path.cwd()))
     except ValueError:
         return str(path)
 
@@ -85,6 +91,99 @@ def _expanded_size(data: Any, budget: int) -> int:
         return memo[key]
 
     return size(data)
+
+
+_STR = "tag:yaml.org,2002:str"
+_MAP = "tag:yaml.org,2002:map"
+_SEQ = "tag:yaml.org,2002:seq"
+
+
+class _Fallback(Exception):
+    """The lean constructor met something it leaves to PyYAML's own (merge keys, odd keys)."""
+
+
+def _load_lean(text: str) -> tuple[Any, bool]:
+    """Parse with the C parser and build plain data directly; (data, has_duplicate_keys).
+
+    PyYAML's constructor is generic (generators, recursion bookkeeping) and is
+    most of a load's time; strings, lists and dicts are built here in one
+    recursive pass, every other scalar by PyYAML. Counting keys as each
+    mapping is built flags a duplicate key for free. Only for files without
+    anchors: an alias would be built once per use.
+    """
+    loader = SafeLoader(text)
+    try:
+        node = loader.get_single_node()
+        if node is None:
+            return None, False
+        construct = loader.construct_object
+        duplicates = False
+
+        def build(node: Any) -> Any:
+            nonlocal duplicates
+            tag = node.tag
+            if tag == _STR:
+                return node.value
+            if tag == _MAP:
+                pairs = node.value
+                out: dict[Any, Any] = {}
+                for key_node, value_node in pairs:
+                    if key_node.tag == _STR:
+                        out[key_node.value] = build(value_node)
+                    elif isinstance(key_node, yaml.ScalarNode) and key_node.tag != "tag:yaml.org,2002:merge":
+                        out[construct(key_node, deep=True)] = build(value_node)
+                    else:
+                        raise _Fallback
+                if len(out) != len(pairs):
+                    duplicates = True
+                return out
+            if tag == _SEQ:
+                return [build(item) for item in node.value]
+            return construct(node, deep=True)
+
+        return build(node), duplicates
+    finally:
+        loader.dispose()
+
+
+def duplicate_keys(shown: str, text: str) -> list[Problem]:
+    """Every key written twice in one mapping, naming both lines (PyYAML keeps only the last value)."""
+    try:
+        root = yaml.compose(text, Loader=SafeLoader)
+    except yaml.YAMLError:
+        return []
+    problems: list[Problem] = []
+    stack: list[tuple[Any, list[Any]]] = [(root, [])] if root is not None else []
+    seen_nodes: set[int] = set()
+    while stack:
+        node, loc = stack.pop()
+        if id(node) in seen_nodes:  # an alias: already checked where it was defined
+            continue
+        seen_nodes.add(id(node))
+        if isinstance(node, yaml.MappingNode):
+            first: dict[str, Any] = {}
+            for key_node, value_node in node.value:
+                key = key_node.value if isinstance(key_node, yaml.ScalarNode) else None
+                if key is not None and key in first and key != "<<":
+                    earlier = first[key].start_mark.line + 1
+                    problems.append(
+                        Problem(
+                            shown,
+                            f"duplicate key {key!r} (first at line {earlier}); only the last value would be kept",
+                            line=key_node.start_mark.line + 1,
+                            column=key_node.start_mark.column + 1,
+                            field=_field_path([*loc, key]),
+                            found=f"{key!r} at lines {earlier} and {key_node.start_mark.line + 1}",
+                            expected="each key once per mapping",
+                            hint="merge the two entries into one, or delete the one you do not want",
+                        )
+                    )
+                elif key is not None:
+                    first[key] = key_node
+                stack.append((value_node, [*loc, key]))
+        elif isinstance(node, yaml.SequenceNode):
+            stack.extend((item, [*loc, i]) for i, item in enumerate(node.value))
+    return sorted(problems, key=lambda p: p.line or 0)
 
 
 def read_yaml(path: Path) -> tuple[Any, str, list[Problem]]:
@@ -121,8 +220,16 @@ def read_yaml(path: Path) -> tuple[Any, str, list[Problem]]:
                 hint="re-save the file as UTF-8 in your editor (e.g. 'Save with encoding → UTF-8')",
             )
         ]
+    anchors = "&" in text and _ANCHOR.search(text) is not None
     try:
-        data = yaml.load(text, Loader=SafeLoader)  # noqa: S506 - SafeLoader: no object tags
+        duplicates = anchors
+        if not anchors:
+            try:
+                data, duplicates = _load_lean(text)
+            except (_Fallback, TypeError):
+                anchors = True
+        if anchors:
+            data = yaml.load(text, Loader=SafeLoader)  # noqa: S506 - SafeLoader: no object tags
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
         problem = (exc.problem or "invalid YAML").strip()
@@ -141,7 +248,7 @@ def read_yaml(path: Path) -> tuple[Any, str, list[Problem]]:
         ]
     except yaml.YAMLError as exc:
         return None, text, [Problem(shown, f"YAML error: {exc}", hint="check the file is valid YAML")]
-    if "&" in text and _ANCHOR.search(text) and _expanded_size(data, MAX_EXPANDED_NODES) > MAX_EXPANDED_NODES:
+    if anchors and _expanded_size(data, MAX_EXPANDED_NODES) > MAX_EXPANDED_NODES:
         return None, text, [
             Problem(
                 shown,
@@ -163,15 +270,21 @@ def read_yaml(path: Path) -> tuple[Any, str, list[Problem]]:
                 hint="start from `citycourse modules new ID` or the files created by `citycourse init`",
             )
         ]
-    return data, text, []
+    return data, text, duplicate_keys(shown, text) if duplicates else []
+
+
+@lru_cache(maxsize=8)
+def _compose(text: str) -> Any:
+    """The node tree of a file, kept for the next few `locate` calls (one file, many problems)."""
+    try:
+        return yaml.compose(text, Loader=SafeLoader)
+    except yaml.YAMLError:
+        return None
 
 
 def locate(text: str, path: Sequence[Any]) -> tuple[int | None, int | None]:
     """1-based line/column of the deepest node along `path` (keys and list indexes)."""
-    try:
-        node = yaml.compose(text, Loader=SafeLoader)
-    except yaml.YAMLError:
-        return None, None
+    node = _compose(text)
     if node is None:
         return None, None
     best = node
@@ -277,15 +390,10 @@ def _markdown_problems(shown: str, text: str, module: Module) -> list[Problem]:
     """Reject lesson Markdown that could run script in the site (raw <script>, on*=, javascript:)."""
     from markdown_it import MarkdownIt  # imported only when a body looks suspicious
 
+    from citycourse.references import module_texts
+
     problems: list[Problem] = []
-    fields: list[tuple[list[Any], str]] = []
-    for i, lesson in enumerate(module.lessons):
-        fields.append((["lessons", i, "body"], lesson.body))
-    for i, activity in enumerate(module.activities):
-        fields.append((["activities", i, "instructions"], activity.instructions))
-    for lang, tr in module.translations.items():
-        for i, lesson in enumerate(tr.lessons):
-            fields.append((["translations", lang, "lessons", i, "body"], lesson.body))
+    fields = list(module_texts(module))
     parser = None
     for loc, body in fields:
         if not _may_be_unsafe(body):
@@ -309,7 +417,10 @@ def _markdown_problems(shown: str, text: str, module: Module) -> list[Problem]:
 
 
 def _may_be_unsafe(body: str) -> bool:
-    """Cheap pre-filter: script needs raw HTML ('<') or a script/data URL scheme."""
+    """Cheap pre-filter: script needs raw HTML ('<') or a script/data URL scheme.
+
+    `glossary:` links are ours (the site turns them into glossary links) and pass.
+    """
     if "<" in body:
         return True
     lowered = body.lower()
@@ -382,7 +493,77 @@ def _module_rules(shown: str, text: str, module: Module) -> list[Problem]:
                         hint="translations are positional: give one entry per original entry, or none",
                     )
                 )
+    problems.extend(_teaching_problems(shown, text, module))
     problems.extend(_markdown_problems(shown, text, module))
+    return problems
+
+
+_NEEDS_RUBRIC = ("project", "observation", "reflection")
+
+
+def _teaching_problems(shown: str, text: str, module: Module) -> list[Problem]:
+    """One module's teaching rules: objectives assessed, answers among the choices, handouts, glossary."""
+    from citycourse.references import linked_terms
+
+    problems: list[Problem] = []
+
+    def add(loc: list[Any], message: str, severity: str = "error", **kw: str) -> None:
+        line, column = locate(text, loc)
+        problems.append(Problem(shown, message, line=line, column=column, field=_field_path(loc), severity=severity, **kw))
+
+    count = len(module.objectives)
+    assessed: set[int] = set()
+    assessment = module.assessment
+    items = [("questions", i, q.objectives) for i, q in enumerate(assessment.questions)]
+    items += [("rubric", i, c.objectives) for i, c in enumerate(assessment.rubric)]
+    for list_name, i, numbers in items:
+        for k, number in enumerate(numbers):
+            if number > count:
+                add(["assessment", list_name, i, "objectives", k],
+                    f"objective {number} does not exist: the module has {count} objective(s)",
+                    found=str(number), expected=f"a number from 1 to {count}",
+                    hint="objectives are numbered from 1 in the order of `objectives:`")
+            assessed.add(number)
+    for j, objective in enumerate(module.objectives, start=1):
+        if j not in assessed:
+            add(["objectives", j - 1], f"objective {j} ({objective.verb} {objective.text}) is not assessed",
+                found="no question or rubric criterion lists it",
+                expected=f"`objectives: [{j}]` on at least one question or rubric criterion",
+                hint="add the number to the question or criterion that tests it, or add one that does")
+    for i, question in enumerate(assessment.questions):
+        answer = question.answer.strip().casefold()
+        if question.choices and not any(answer.startswith(c.strip().casefold()) for c in question.choices):
+            add(["assessment", "questions", i, "answer"], "the answer does not start with one of the question's choices",
+                found=question.answer[:60], expected="one of: " + " / ".join(question.choices)[:120],
+                hint="start the answer with the right choice, word for word (an explanation may follow)")
+    if assessment.kind in _NEEDS_RUBRIC and not assessment.rubric:
+        add(["assessment", "kind"], f"a {assessment.kind} assessment has no rubric", severity="warning",
+            expected="a `rubric:` with criteria, points and what meets / partly / not yet look like",
+            hint="learners and facilitators need to know how the work is judged")
+    for list_name, items_ in (("handouts", module.handouts), ("glossary", module.glossary)):
+        first: dict[str, int] = {}
+        for i, item in enumerate(items_):
+            if item.id in first:
+                earlier, _ = locate(text, [list_name, first[item.id], "id"])
+                add([list_name, i, "id"], f"{list_name} id {item.id!r} is used twice (first at line {earlier})",
+                    found=item.id, hint="give each entry its own id")
+            else:
+                first[item.id] = i
+    handout_ids = {h.id for h in module.handouts}
+    for i, activity in enumerate(module.activities):
+        for k, handout in enumerate(activity.handouts):
+            if handout not in handout_ids:
+                add(["activities", i, "handouts", k], f"unknown handout {handout!r}", found=handout,
+                    expected="the id of an entry in this module's handouts: " + (", ".join(sorted(handout_ids)) or "(none)"),
+                    hint="fix the id, or add the handout under `handouts:`")
+    if module.glossary:
+        linked = linked_terms(module)
+        for i, term in enumerate(module.glossary):
+            if term.id not in linked:
+                add(["glossary", i, "id"], f"glossary term {term.id!r} is never linked from this module's text",
+                    severity="warning", found=term.id,
+                    expected=f"[{term.term}](glossary:{term.id}) in a lesson, the worked example, a handout or an activity",
+                    hint="link the term where the module first uses it, or drop it from glossary:")
     return problems
 
 
@@ -422,6 +603,10 @@ def load_file(path: Path, kind: str | None = None) -> tuple[BaseModel | None, st
 # ---------------------------------------------------------------------------- library
 
 
+#: kind → the Library table holding it.
+TABLES = {"module": "modules", "curriculum": "curricula", "city": "cities", "reference": "references", "place": "places"}
+
+
 @dataclass
 class Library:
     """Everything loaded from a project (or from the paths given), plus every problem found."""
@@ -429,6 +614,8 @@ class Library:
     modules: dict[str, Module] = field(default_factory=dict)
     curricula: dict[str, Curriculum] = field(default_factory=dict)
     cities: dict[str, CityProfile] = field(default_factory=dict)
+    references: dict[str, Reference] = field(default_factory=dict)
+    places: dict[str, Place] = field(default_factory=dict)
     sources: dict[tuple[str, str], Path] = field(default_factory=dict)
     problems: ProblemList = field(default_factory=ProblemList)
     files_read: int = 0
@@ -436,12 +623,19 @@ class Library:
     #: them are not reported again as "unknown", the file's own errors say it all.
     invalid: set[tuple[str, str]] = field(default_factory=set)
 
+    def merge_from(self, other: Library) -> None:
+        """Add `other`'s items where this library has none of that id (validate PATHS in a project)."""
+        for table in TABLES.values():
+            setattr(self, table, {**getattr(other, table), **getattr(self, table)})
+        for key, path in other.sources.items():
+            self.sources.setdefault(key, path)
+
     def source(self, kind: str, item_id: str) -> str:
         path = self.sources.get((kind, item_id))
         return _display(path) if path else f"<{kind} {item_id}>"
 
     def _add(self, kind: str, model: Any, path: Path) -> None:
-        table: dict[str, Any] = {"module": self.modules, "curriculum": self.curricula, "city": self.cities}[kind]
+        table: dict[str, Any] = getattr(self, TABLES[kind])
         if model.id in table:
             first = self.sources[(kind, model.id)]
             line, column = locate(path.read_text(encoding="utf-8-sig"), ["id"])
@@ -525,18 +719,23 @@ def load_project(project: Project, *, check: bool = True, use_cache: bool = True
         from citycourse.parse_cache import CACHE_FILE, ParseCache
 
         cache = ParseCache(project.root / CACHE_FILE)
-    return load_library([project.modules_dir, project.curricula_dir], check=check, cache=cache)
+    paths = [project.modules_dir, project.curricula_dir]
+    paths += [d for d in (project.sources_dir, project.places_dir) if d.is_dir()]
+    return load_library(paths, check=check, cache=cache)
 
 
 # ------------------------------------------------------------------------ cross-file
 
 
-def _problem_at(library: Library, kind: str, item_id: str, loc: list[Any], message: str, **kw: str) -> Problem:
+def problem_at(library: Library, kind: str, item_id: str, loc: list[Any], message: str, **kw: str) -> Problem:
+    """A problem located at `loc` inside the file that defined `item_id`."""
     path = library.sources.get((kind, item_id))
     line = column = None
     if path is not None:
         line, column = locate(path.read_text(encoding="utf-8-sig"), loc)
     return Problem(library.source(kind, item_id), message, line=line, column=column, field=_field_path(loc), **kw)
+
+
 
 
 def find_cycle(graph: dict[str, list[str]]) -> list[str] | None:
@@ -568,12 +767,14 @@ def find_cycle(graph: dict[str, list[str]]) -> list[str] | None:
 
 def cross_check(library: Library) -> None:
     """Checks that need more than one file: references, cycles, role fit."""
+    from citycourse.references import check_references
+
     modules = library.modules
     for module_id, module in sorted(modules.items()):
         for i, prereq in enumerate(module.prerequisites):
             if prereq not in modules and ("module", prereq) not in library.invalid:
                 library.problems.add(
-                    _problem_at(
+                    problem_at(
                         library, "module", module_id, ["prerequisites", i],
                         f"unknown prerequisite {prereq!r}",
                         found=prereq,
@@ -584,7 +785,7 @@ def cross_check(library: Library) -> None:
     cycle = find_cycle({m.id: list(m.prerequisites) for m in modules.values()})
     if cycle:
         library.problems.add(
-            _problem_at(
+            problem_at(
                 library, "module", cycle[0], ["prerequisites"],
                 "prerequisite cycle: " + " → ".join(cycle),
                 hint="a module cannot (even indirectly) require itself; remove one link of the cycle",
@@ -600,7 +801,7 @@ def cross_check(library: Library) -> None:
                         continue  # the module's own file errors are already reported
                     if module is None:
                         library.problems.add(
-                            _problem_at(
+                            problem_at(
                                 library, "curriculum", curriculum_id, loc,
                                 f"unknown module {module_id!r}",
                                 found=module_id,
@@ -610,7 +811,7 @@ def cross_check(library: Library) -> None:
                         )
                     elif role not in module.roles:
                         library.problems.add(
-                            _problem_at(
+                            problem_at(
                                 library, "curriculum", curriculum_id, loc,
                                 f"module {module_id!r} is not written for role {role!r}",
                                 found=f"roles of {module_id}: {', '.join(module.roles)}",
@@ -619,3 +820,4 @@ def cross_check(library: Library) -> None:
                                 severity="warning",
                             )
                         )
+    check_references(library)

@@ -22,10 +22,10 @@ CACHE_FILE = Path(".citycourse") / "cache" / "library.json"
 
 
 def code_fingerprint() -> str:
-    from citycourse import __version__, loading, models
+    from citycourse import __version__, loading, models, references
 
     digest = hashlib.sha256(__version__.encode())
-    for module in (models, loading):
+    for module in (models, loading, references):
         digest.update(Path(module.__file__ or "").read_bytes())
     return digest.hexdigest()
 

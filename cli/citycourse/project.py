@@ -10,7 +10,7 @@ from citycourse.errors import UsageError
 
 @dataclass(frozen=True)
 class Project:
-    """Where a trainer's files live: `modules/`, `curricula/`, `curricula/cities/`."""
+    """Where a trainer's files live: `modules/`, `curricula/`, `curricula/cities/`, optional `references/`."""
 
     root: Path
 
@@ -25,6 +25,19 @@ class Project:
     @property
     def cities_dir(self) -> Path:
         return self.root / "curricula" / "cities"
+
+    @property
+    def references_dir(self) -> Path:
+        """Facts kept in one place: `sources/` (laws, standards, ...) and `places/` (fictional places)."""
+        return self.root / "references"
+
+    @property
+    def sources_dir(self) -> Path:
+        return self.root / "references" / "sources"
+
+    @property
+    def places_dir(self) -> Path:
+        return self.root / "references" / "places"
 
     @property
     def mkdocs_config(self) -> Path:

@@ -77,14 +77,22 @@ objectives:
 lessons:
   - title: TODO first lesson
     minutes: 60
+    # In Markdown, cite a law as {{ref:ID}} (references/sources/ID.yaml) and link a term
+    # as [term](glossary:ID) (a module's glossary: or the built-in glossary).
     body: |
-      TODO Markdown for the lesson. Short sentences; one worked example from a city.
+      TODO Markdown for the lesson (about 20 words per minute). Short sentences.
+    facilitator:                 # facilitator view only
+      talking_points: [TODO the points to make, in order]
+      question: TODO one question to ask the room
+      timing: TODO e.g. 40 min talk, 20 min question
 activities:
   - title: TODO an exercise using the learner's own city
     kind: group                  # individual | pair | group | field-visit | discussion | role-play
     minutes: 30
     instructions: |
       TODO step-by-step instructions.
+    self_study: |
+      TODO the same exercise for one learner working alone, without a facilitator.
 assessment:
   kind: quiz                     # quiz | project | observation | reflection
   description: TODO what learners do and how it is judged.
@@ -93,6 +101,7 @@ assessment:
   questions:
     - prompt: TODO a question
       answer: TODO the model answer (facilitator view only)
+      objectives: [1]            # numbers of the objectives this question assesses
 facilitator_notes: |
   TODO timings and tips for the facilitator (facilitator view only).
 resources:
