@@ -20,7 +20,9 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import delete, insert, select, update
+from sqlalchemy import Integer, and_, delete, func, insert, or_, select, update
+from sqlalchemy.ext.compiler import compiles
+from sqlalchemy.sql.functions import FunctionElement
 from sqlalchemy.engine import Connection
 
 from citycourse.errors import Problem, RecordError, UsageError
@@ -95,7 +97,7 @@ def insert_new_sqlite(conn: Connection, rows: list[tuple[Any, ...]]) -> int:
 
 class _Batch:
     def __init__(self) -> None:
-        self.records: dict[str, dict[str, Any]] = {}
+        self.records: dict[str, tuple[Any, ...]] = {}  # RECORD_COLUMNS order
         self.quarantine: dict[str, dict[str, Any]] = {}
         self.voids: dict[str, dict[str, Any]] = {}
         self.roster: dict[str, dict[str, Any]] = {}
@@ -108,6 +110,26 @@ def _in_chunks(conn: Connection, column: Any, keys: list[str]) -> set[str]:
         part = keys[i : i + BATCH]
         found.update(conn.execute(select(column).where(column.in_(part))).scalars())
     return found
+
+
+def insert_new(conn: Connection, key: Any, rows: dict[str, Any]) -> int:
+    """Insert the rows (key → row) whose key is not yet in `key`'s table; how many went in.
+
+    Records are tuples in RECORD_COLUMNS order (SQLite: INSERT OR IGNORE, one
+    index probe per row); other tables take dicts.
+    """
+    if not rows:
+        return 0
+    if key.table is records and conn.dialect.name == "sqlite":
+        return insert_new_sqlite(conn, list(rows.values()))
+    existing = _in_chunks(conn, key, list(rows))
+    new = [r for k, r in rows.items() if k not in existing]
+    if new:
+        if key.table is records:
+            insert_rows(conn, new)
+        else:
+            conn.execute(insert(key.table), new)
+    return len(new)
 
 
 class Importer:
@@ -176,33 +198,17 @@ class Importer:
         if batch.roster:
             self._roster(batch.roster, summary)
         if batch.records:
-            keys = list(batch.records)
-            if conn.dialect.name == "sqlite":
-                added = insert_new_sqlite(conn, list(batch.records.values()))
-            else:
-                existing = _in_chunks(conn, records.c.key, keys)
-                rows = [r for k, r in batch.records.items() if k not in existing]
-                if rows:
-                    insert_rows(conn, rows)
-                added = len(rows)
+            added = insert_new(conn, records.c.key, batch.records)
             summary.new += added
-            summary.duplicate += len(keys) - added
+            summary.duplicate += len(batch.records) - added
             if self.has_quarantine:
-                conn.execute(delete(quarantine).where(quarantine.c.key.in_(keys)))
+                conn.execute(delete(quarantine).where(quarantine.c.key.in_(list(batch.records))))
         if batch.voids:
-            targets = list(batch.voids)
-            existing = _in_chunks(conn, voids.c.target, targets)
-            rows = [r for t, r in batch.voids.items() if t not in existing]
-            if rows:
-                conn.execute(insert(voids), rows)
-            summary.voided += len(rows)
-            summary.duplicate += len(existing)
+            added = insert_new(conn, voids.c.target, batch.voids)
+            summary.voided += added
+            summary.duplicate += len(batch.voids) - added
         if batch.quarantine:
-            keys = list(batch.quarantine)
-            existing = _in_chunks(conn, quarantine.c.key, keys)
-            rows = [r for k, r in batch.quarantine.items() if k not in existing]
-            if rows:
-                conn.execute(insert(quarantine), rows)
+            if insert_new(conn, quarantine.c.key, batch.quarantine):
                 self.has_quarantine = True
             summary.quarantined += len(batch.quarantine)
         batch.__init__()  # type: ignore[misc]
@@ -236,12 +242,37 @@ class Importer:
             conn.execute(insert(learners), new_rows)
 
     def apply_voids(self) -> int:
+        """Mark voided every record whose key is a void target, or `<target>/<n>` (a Group member's share)."""
+        statement = func.substr(records.c.key, 1, strpos(records.c.key, "/") - 1)
         result = self.conn.execute(
             update(records)
-            .where(records.c.voided.is_(False), records.c.key.in_(select(voids.c.target)))
+            .where(
+                records.c.voided.is_(False),
+                or_(
+                    records.c.key.in_(select(voids.c.target)),
+                    and_(records.c.key.like("%/%"), statement.in_(select(voids.c.target))),
+                ),
+            )
             .values(voided=True)
         )
         return result.rowcount or 0
+
+
+class strpos(FunctionElement[int]):
+    """1-based position of a substring (0 when absent): `instr` on SQLite, `strpos` on PostgreSQL."""
+
+    type = Integer()
+    inherit_cache = True
+
+
+@compiles(strpos)
+def _strpos_default(element: strpos, compiler: Any, **kw: Any) -> str:
+    return f"strpos({compiler.process(element.clauses, **kw)})"
+
+
+@compiles(strpos, "sqlite")
+def _strpos_sqlite(element: strpos, compiler: Any, **kw: Any) -> str:
+    return f"instr({compiler.process(element.clauses, **kw)})"
 
 
 def _order(files: list[tuple[Path, str]]) -> list[tuple[Path, str]]:

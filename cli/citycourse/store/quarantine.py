@@ -8,7 +8,7 @@ from typing import Any
 from sqlalchemy import delete, select, update
 
 from citycourse.store.db import Store
-from citycourse.store.importer import Importer, _in_chunks, insert_rows
+from citycourse.store.importer import Importer, insert_new
 from citycourse.store.schema import BATCH, quarantine, records
 
 
@@ -30,12 +30,11 @@ def list_quarantine(store: Store, limit: int | None = None) -> list[dict[str, An
 
 def retry_quarantine(store: Store, module_titles: dict[str, str]) -> tuple[int, int]:
     """Match quarantined rows again (after `records map`); (released, still quarantined)."""
-    released = 0
     with store.engine.begin() as conn:
         importer = Importer(conn, module_titles, None)
         rows = list(conn.execute(select(quarantine)))
         keep: list[tuple[int, str]] = []
-        batch: dict[str, dict[str, Any]] = {}
+        batch: dict[str, tuple[Any, ...]] = {}
         done: list[int] = []
         for r in rows:
             item = json.loads(r.payload)
@@ -46,12 +45,8 @@ def retry_quarantine(store: Store, module_titles: dict[str, str]) -> tuple[int, 
             done.append(r.id)
             if row is not None:
                 batch[row[0]] = row
-        if batch:
-            existing = _in_chunks(conn, records.c.key, list(batch))
-            new = [v for k, v in batch.items() if k not in existing]
-            if new:
-                insert_rows(conn, new)
-            released = len(batch)
+        insert_new(conn, records.c.key, batch)
+        released = len(batch)
         for i in range(0, len(done), BATCH):
             conn.execute(delete(quarantine).where(quarantine.c.id.in_(done[i : i + BATCH])))
         for row_id, reason in keep:
