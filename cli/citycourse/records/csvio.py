@@ -7,12 +7,13 @@ that is not valid UTF-8 is read as Windows-1252).
 Delimiters: `,`, `;`, tab or `|`, chosen from the header line.
 
 Dates (see `parse_datetime`): ISO 8601 (`2027-03-14`, `2027-03-14T10:15:00+07:00`,
-`2027-03-14 10:15`), day-first numeric dates (`14/03/2027`, `14.03.2027`,
-`14-03-2027`, `14/03/27`, optionally followed by `, 10:15` or ` 10:15[:00] [AM|PM]`),
-year-first (`2027/03/14`) and dates with English month names as Moodle writes
-them (`14 March 2027, 10:15 AM`, `Sunday, 14 March 2027, 10:15 AM`,
-`14 Mar 2027`). Times without a zone are taken as UTC. A numeric date whose
-second number is above 12 looks month-first and is rejected rather than guessed.
+`2027-03-14 10:15`), numeric dates (`14/03/2027`, `03/14/2027`, `14.03.2027`,
+`14-03-2027`, `11/12/26`, optionally followed by `, 10:15` or ` 10:15[:00] [AM|PM]`)
+read in a given order (day-first, month-first or year-first; the readers decide
+the order per column, see `records._common.DateColumns`), year-first
+(`2027/03/14`) and dates with English month names as Moodle writes them
+(`14 March 2027, 10:15 AM`, `Sunday, 14 March 2027, 10:15 AM`, `14 Mar 2027`).
+Times without a zone are taken as UTC.
 """
 
 from __future__ import annotations
@@ -84,7 +85,21 @@ def norm_header(name: str) -> str:
     return " ".join(name.replace("\ufeff", "").strip().lower().split())
 
 
-class CsvFile:
+class HeaderLookup:
+    """Column lookup by (normalised) header name, shared by CSV files and workbook sheets."""
+
+    header: list[str]
+
+    def column(self, *names: str, prefix: bool = False) -> int | None:
+        """Index of the first header equal to (or starting with) one of `names`."""
+        for name in names:
+            for i, h in enumerate(self.header):
+                if h == name or (prefix and h.startswith(name)):
+                    return i
+        return None
+
+
+class CsvFile(HeaderLookup):
     """A CSV file read row by row: `header` (normalised), then `rows()` of (line, cells)."""
 
     def __init__(self, path: Path) -> None:
@@ -100,14 +115,6 @@ class CsvFile:
                 self.raw_header = [c.replace("\ufeff", "").strip() for c in cells]
                 break
         self.header = [norm_header(c) for c in self.raw_header]
-
-    def column(self, *names: str, prefix: bool = False) -> int | None:
-        """Index of the first header equal to (or starting with) one of `names`."""
-        for name in names:
-            for i, h in enumerate(self.header):
-                if h == name or (prefix and h.startswith(name)):
-                    return i
-        return None
 
     def rows(self) -> Iterator[tuple[int, list[str]]]:
         try:
@@ -162,8 +169,21 @@ def _zone(text: str | None) -> dt.tzinfo:
     return dt.timezone(sign * dt.timedelta(hours=int(digits[:2]), minutes=int(digits[2:])))
 
 
-def parse_datetime(text: str) -> dt.datetime:
-    """A timezone-aware datetime from the formats in the module docstring; CellError otherwise."""
+DATE_ORDERS = ("dmy", "mdy", "ymd")
+
+
+def numeric_parts(text: str) -> tuple[int, int] | None:
+    """The first two numbers of a numeric date like `11/12/2026 9:14` (None for other forms)."""
+    match = _NUMERIC_DMY.match(" ".join(text.strip().split()))
+    return (int(match["a"]), int(match["b"])) if match else None
+
+
+def parse_datetime(text: str, order: str = "dmy") -> dt.datetime:
+    """A timezone-aware datetime from the formats in the module docstring; CellError otherwise.
+
+    `order` says how to read a numeric date whose year comes last (or, for
+    `ymd`, a two-digit date like `26/11/12`): `dmy`, `mdy` or `ymd`.
+    """
     value = " ".join(text.strip().split())
     if not value:
         raise CellError("empty date")
@@ -173,23 +193,27 @@ def parse_datetime(text: str) -> dt.datetime:
         parsed = None
     if parsed is not None:
         return parsed if parsed.tzinfo else parsed.replace(tzinfo=dt.timezone.utc)
-    match = _NUMERIC_DMY.match(value) or _NUMERIC_YMD.match(value)
+    match = _NUMERIC_YMD.match(value) or _NUMERIC_DMY.match(value)
+    year_override = None
     if match:
         day, month = int(match["a"]), int(match["b"])
-        if month > 12 and day <= 12 and match.re is _NUMERIC_DMY:
-            raise CellError(
-                f"date {text!r} looks month-first; numeric dates are read day-first (DD/MM/YYYY), "
-                "or use ISO 8601 (YYYY-MM-DD)"
-            )
+        if match.re is _NUMERIC_DMY:
+            if order == "mdy":
+                day, month = month, day
+            elif order == "ymd" and len(match["y"]) == 2:
+                year_override, month, day = int(match["a"]), int(match["b"]), int(match["y"])
+            if month > 12:
+                shown = {"dmy": "day-first (DD/MM/YYYY)", "mdy": "month-first (MM/DD/YYYY)", "ymd": "year-first"}[order]
+                raise CellError(f"date {text!r} is impossible when read {shown}")
     else:
         match = _NAMED.match(value) or _NAMED_MDY.match(value)
         if not match or match["mon"].lower() not in _MONTHS:
             raise CellError(
                 f"unrecognised date {text!r}; use ISO 8601 (2027-03-14 or 2027-03-14T10:15:00Z), "
-                "DD/MM/YYYY or '14 March 2027'"
+                "DD/MM/YYYY, MM/DD/YYYY or '14 March 2027'"
             )
         day, month = int(match["a"]), _MONTHS[match["mon"].lower()]
-    year = int(match["y"])
+    year = year_override if year_override is not None else int(match["y"])
     if year < 100:
         year += 2000
     hour = int(match["h"] or 0)
@@ -218,8 +242,13 @@ def _num(text: str) -> float:
     return float(text.replace(",", "."))
 
 
-def parse_score(text: str, maximum: float | None = None) -> float | None:
-    """Scaled score 0–1 from `8 / 10`, `80%`, `0.8`, or a number out of `maximum`. Empty or `-` → None."""
+def parse_score(text: str, maximum: float | None = None, *, guess: bool = True) -> float | None:
+    """Scaled score 0–1 from `8 / 10`, `80%`, or a number out of `maximum`. Empty or `-` → None.
+
+    With `guess` (the default, for columns documented as 0–1 or 0–100), a bare
+    number without a maximum is read as 0–1 or 0–100; without it, such a number
+    is an error that asks for the maximum.
+    """
     value = text.strip()
     if value in ("", "-", "–"):
         return None
@@ -235,6 +264,8 @@ def parse_score(text: str, maximum: float | None = None) -> float | None:
             raise CellError(f"unrecognised score {text!r}; expected e.g. '8 / 10', '80%' or a number") from None
         if maximum is not None:
             top = maximum
+        elif not guess:
+            raise CellError(f"score {text!r} has no maximum")
         elif 0 <= raw <= 1:
             top = 1.0
         elif raw <= 100:

@@ -1,4 +1,4 @@
-"""Which reader a file needs, judged by its content (never its extension)."""
+"""Which reader a file needs, judged by its content (never its extension): text or workbook, then columns."""
 
 from __future__ import annotations
 
@@ -8,7 +8,8 @@ from pathlib import Path
 from typing import Any
 
 from citycourse.records import RowError
-from citycourse.records.csvio import CsvFile, head_text
+from citycourse.records.csvio import head_text
+from citycourse.records.tables import is_workbook, open_table
 
 Reader = Callable[[Path, "dict[str, Any] | None"], Iterator[dict[str, Any]]]
 
@@ -32,18 +33,19 @@ def reader_for(fmt: str) -> Reader:
     return getattr(importlib.import_module(f"citycourse.records.{module}"), function)
 
 
-def detect(path: Path) -> str:
-    """The format name of `path`; RowError (line 1) when it is none we know."""
-    try:
-        head = head_text(path, 4096)
-    except UnicodeDecodeError:
-        raise RowError(1, "cannot decode the file as text") from None
-    stripped = head.lstrip("\ufeff \t\r\n")
-    if not stripped:
-        raise RowError(1, "the file is empty")
-    if stripped[0] in "[{":
-        return "xapi"
-    with CsvFile(path) as f:
+def detect(path: Path, context: dict[str, Any] | None = None) -> str:
+    """The format name of `path` (a text file or a workbook); RowError (line 1) when it is none we know."""
+    if not is_workbook(path):
+        try:
+            head = head_text(path, 4096)
+        except UnicodeDecodeError:
+            raise RowError(1, "cannot decode the file as text") from None
+        stripped = head.lstrip("\ufeff \t\r\n")
+        if not stripped:
+            raise RowError(1, "the file is empty")
+        if stripped[0] in "[{":
+            return "xapi"
+    with open_table(path, context) as f:
         header = set(f.header)
         first = f.header[0] if f.header else ""
     has = header.__contains__
@@ -58,7 +60,7 @@ def detect(path: Path) -> str:
         header & {"present", "attended", "attendance", "status", "session", "session title", "module", "topic"}
     ):
         return "attendance"
-    if header & {"timestamp", "completion time", "submitted", "submitted at", "end time"} and (
+    if header & {"timestamp", "completion time", "submitted", "submitted at", "end time", "start time"} and (
         header & {"score", "total score", "points", "total points", "grade"}
     ):
         return "quiz-csv"

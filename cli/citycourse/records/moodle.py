@@ -8,9 +8,12 @@ Written from Moodle's source:
   criterion two columns `<activity>` and `<activity> - Completion date`, one
   column per other criterion, and `Course complete` (a date when complete).
   Activity cells are the `completion-*` strings: `Not completed`, `Completed`,
-  `Completed (achieved pass grade)`, `Completed (did not achieve pass grade)`;
-  dates use `strftimedatetimeshort` (`14/03/27, 10:15`).
-- activity completion (`report/progress/index.php`, csv / excelcsv): the
+  `Completed (achieved pass grade)`, `Completed (did not achieve pass grade)`,
+  and, when a teacher ticked or un-ticked the box, `Completed (set by NAME)` /
+  `Not completed (set by NAME)` (the latter still carries a date: it is when
+  the box was un-ticked, not evidence); dates use `strftimedatetimeshort`
+  (`14/03/27, 10:15`), whose order depends on the site's language pack.
+- activity completion (`report/progress/index.php`, csv / excelcsv / xlsx): the
   "Excel" variant is UTF-16LE with a BOM and tab-separated. Header: an empty
   cell (the name column), identity fields, then per activity its name and its
   expected-completion date; each row: full name, identity fields, then per
@@ -34,33 +37,86 @@ from pathlib import Path
 from typing import Any
 
 from citycourse.records import RowError, normalise_email, row_key
-from citycourse.records._common import EMAIL_HEADERS, cell, require, stem_refs, when
-from citycourse.records.csvio import CsvFile, norm_header, parse_score
+from citycourse.records._common import EMAIL_HEADERS, DateColumns, cell, require, stem_refs
+from citycourse.records.csvio import norm_header, parse_score
+from citycourse.records.tables import open_table
 
-STATES = {
-    "not completed": None,
+STATE_VALUES = {
+    "not-completed": None,
     "completed": (True, None),
-    "completed (achieved pass grade)": (True, True),
-    "completed (did not achieve pass grade)": (True, False),
-    "completed (passed)": (True, True),
-    "completed (failed)": (True, False),
+    "passed": (True, True),
+    "failed": (True, False),
 }
+#: The strings Moodle writes for each completion state (lang/<lang>/completion.php:
+#: completion-n, -y, -pass, -fail, -n-override, -y-override; `{name}` is the teacher
+#: who ticked or un-ticked the box). English and Vietnamese are built in; a site in
+#: another language adds its strings under `records: moodle_states:` in citycourse.yaml.
+BUILTIN_STATES = {
+    "Not completed": "not-completed",
+    "Completed": "completed",
+    "Completed (achieved pass grade)": "passed",
+    "Completed (did not achieve pass grade)": "failed",
+    "Completed (set by {name})": "completed",
+    "Not completed (set by {name})": "not-completed",
+    "Completed (passed)": "passed",  # Moodle 2.x wording, still in old exports
+    "Completed (failed)": "failed",
+    "Chưa hoàn thành": "not-completed",
+    "Đã hoàn thành": "completed",
+    "Đã hoàn thành (được điểm đạt)": "passed",
+    "Đã hoàn thành (không được điểm đạt)": "failed",
+    "Đã hoàn thành (set by {name})": "completed",
+    "Chưa hoàn thành (set by {name})": "not-completed",
+}
+_TRAILING_DATE = re.compile(r"^(?P<state>.*?)\s+(?P<date>\d{4}-\d{2}-\d{2} \d{2}:\d{2}:\d{2})$")
 IDENTITY = {*EMAIL_HEADERS, "id number", "idnumber", "username", "institution", "department", "phone",
             "mobile phone", "city/town", "country", "address"}
 
 
-def _state(text: str, line: int, column: str) -> tuple[bool, bool | None] | None:
-    value = norm_header(text)
-    if value in ("", "-"):
+class States:
+    """Completion-state strings → (completion, success), built-in plus the trainer's map."""
+
+    def __init__(self, extra: dict[str, str] | None = None) -> None:
+        self.exact: dict[str, str] = {}
+        self.patterns: list[tuple[re.Pattern[str], str]] = []
+        for text, state in {**BUILTIN_STATES, **(extra or {})}.items():
+            if state not in STATE_VALUES:
+                raise RowError(None, f"moodle_states: {text!r} maps to {state!r}",
+                               hint=f"use one of {', '.join(STATE_VALUES)}")
+            if "{name}" in text:
+                head, tail = (re.escape(norm_header(p)) for p in text.split("{name}", 1))
+                self.patterns.append((re.compile(f"^{head}.+{tail}$"), state))
+            else:
+                self.exact[norm_header(text)] = state
+
+    def read(self, text: str) -> str | None:
+        value = norm_header(text)
+        if value in self.exact:
+            return self.exact[value]
+        for pattern, state in self.patterns:
+            if pattern.match(value):
+                return state
         return None
-    if value not in STATES:
+
+
+def _state(states: States, text: str, line: int, column: str) -> tuple[tuple[bool, bool | None] | None, str | None]:
+    """(state, date written in the same cell) — some Moodle versions append `%F %T` to the state."""
+    value = text.strip()
+    if value in ("", "-"):
+        return None, None
+    found = states.read(value)
+    inline_date = None
+    if found is None and (match := _TRAILING_DATE.match(value)):
+        found, inline_date = states.read(match["state"]), match["date"]
+    if found is None:
         raise RowError(
             line,
             f"column {column!r}: unknown completion state {text!r}",
-            hint="Moodle writes 'Completed', 'Not completed', 'Completed (achieved pass grade)' or "
-            "'Completed (did not achieve pass grade)'",
+            hint="Moodle writes 'Completed', 'Not completed', 'Completed (achieved pass grade)', "
+            "'Completed (did not achieve pass grade)' or '... (set by NAME)'; for a Moodle site in another "
+            "language, map its strings in citycourse.yaml under records: moodle_states: (see README, 'Moodle in "
+            "another language')",
         )
-    return STATES[value]
+    return STATE_VALUES[found], inline_date
 
 
 def _evidence(fmt: str, email: str, name: str, title: str, state: tuple[bool, bool | None], ts: str | None,
@@ -75,7 +131,9 @@ def _evidence(fmt: str, email: str, name: str, title: str, state: tuple[bool, bo
 
 
 def read_completion(path: Path, context: dict[str, Any] | None = None) -> Iterator[dict[str, Any]]:
-    with CsvFile(path) as f:
+    context = context if context is not None else {}
+    states = States(context.get("moodle_states"))
+    with open_table(path, context) as f:
         email_col = require(f, "Email address", *EMAIL_HEADERS)
         name_col = f.column("name", "full name")
         course_col = f.column("course complete")
@@ -86,25 +144,31 @@ def read_completion(path: Path, context: dict[str, Any] | None = None) -> Iterat
         if not pairs and course_col is None:
             raise RowError(1, "no activity columns ('<activity>' + '<activity> - Completion date') and no 'Course complete'")
         course_refs = stem_refs(path, r"^completion[-_](.+)$")
+        date_cols = {i + 1: f.raw_header[i + 1] for i, _ in pairs}
+        if course_col is not None:
+            date_cols[course_col] = f.raw_header[course_col]
+        dates = DateColumns(f, date_cols, context)
         for line, cells in f.rows():
             email = normalise_email(cell(cells, email_col))
             name = cell(cells, name_col)
             for i, title in pairs:
-                state = _state(cell(cells, i), line, title)
+                state, _ = _state(states, cell(cells, i), line, title)
                 if state is None:
-                    yield {"kind": "skip", "line": line}
+                    yield {"kind": "skip", "line": line, "reason": "not completed"}
                     continue
-                ts = when(cell(cells, i + 1), line, f.raw_header[i + 1])
+                ts = dates.when(cell(cells, i + 1), line, i + 1)
                 yield _evidence("moodle", email or cell(cells, email_col), name, title, state, ts, line)
             if course_col is not None:
-                ts = when(cell(cells, course_col), line, "Course complete")
+                ts = dates.when(cell(cells, course_col), line, course_col)
                 if ts is not None:
                     yield {**_evidence("moodle", email or "", name, course_refs[0], (True, None), ts, line, course_refs),
                            "optional": True}
 
 
 def read_activity(path: Path, context: dict[str, Any] | None = None) -> Iterator[dict[str, Any]]:
-    with CsvFile(path) as f:
+    context = context if context is not None else {}
+    states = States(context.get("moodle_states"))
+    with open_table(path, context) as f:
         email_col = require(f, "Email address", *EMAIL_HEADERS)
         start = 1
         while start < len(f.header) and f.header[start] in IDENTITY:
@@ -112,15 +176,17 @@ def read_activity(path: Path, context: dict[str, Any] | None = None) -> Iterator
         activities = [(i, f.raw_header[i]) for i in range(start, len(f.header), 2) if f.raw_header[i]]
         if not activities:
             raise RowError(1, "no activity columns after the name and identity columns")
+        dates = DateColumns(f, {i + 1: f"{title} (date)" for i, title in activities}, context)
         for line, cells in f.rows():
             email = normalise_email(cell(cells, email_col))
             name = cell(cells, 0)
             for i, title in activities:
-                state = _state(cell(cells, i), line, title)
+                state, inline_date = _state(states, cell(cells, i), line, title)
                 if state is None:
-                    yield {"kind": "skip", "line": line}
+                    # "Not completed", also when a teacher un-ticked the box: the date is when, not evidence.
+                    yield {"kind": "skip", "line": line, "reason": "not completed"}
                     continue
-                ts = when(cell(cells, i + 1), line, f"{title} (date)")
+                ts = dates.when(inline_date or cell(cells, i + 1), line, i + 1)
                 yield _evidence("moodle", email or cell(cells, email_col), name, title, state, ts, line)
 
 
@@ -128,7 +194,7 @@ _GRADE = re.compile(r"^grade\s*/\s*(\d+(?:[.,]\d+)?)$")
 
 
 def read_quiz(path: Path, context: dict[str, Any] | None = None) -> Iterator[dict[str, Any]]:
-    with CsvFile(path) as f:
+    with open_table(path, context) as f:
         email_col = require(f, "Email address", *EMAIL_HEADERS)
         grade_col, maximum = None, None
         for i, h in enumerate(f.header):
@@ -142,19 +208,20 @@ def read_quiz(path: Path, context: dict[str, Any] | None = None) -> Iterator[dic
         done_col = require(f, "Completed", "completed", "completed on")
         first, last = f.column("first name"), f.column("surname", "last name")
         refs = stem_refs(path, r"^.+?-(.+)-grades$", r"^(.+)-grades$")
+        dates = DateColumns(f, {done_col: f.raw_header[done_col]}, context)
         for line, cells in f.rows():
             if norm_header(cell(cells, 0)) in ("overall average", "average"):
                 continue
             state = norm_header(cell(cells, state_col)) if state_col is not None else "finished"
             grade = cell(cells, grade_col)
             if state != "finished" or grade in ("", "-"):
-                yield {"kind": "skip", "line": line}
+                yield {"kind": "skip", "line": line, "reason": "attempt not finished or not graded"}
                 continue
             try:
                 score = parse_score(grade, maximum)
             except ValueError as exc:
                 raise RowError(line, f"column {f.raw_header[grade_col]!r}: {exc}") from None
-            ts = when(cell(cells, done_col), line, f.raw_header[done_col])
+            ts = dates.when(cell(cells, done_col), line, done_col)
             raw = cell(cells, email_col)
             email = normalise_email(raw)
             yield {

@@ -1,18 +1,34 @@
-"""xAPI 1.0.3 statements: a JSON array, a StatementResult page, or JSON Lines.
+"""xAPI 1.0.3 statements: one statement, a JSON array, a StatementResult page, or JSON Lines.
 
-Semantics (xAPI 1.0.3, Data §2.4):
-- `id` (UUID) identifies a statement; importing it twice stores it once.
-- verbs: ADL `completed` (result.completion = true), `passed` (success = true),
-  `failed` (success = false), `attended`; `voided` with a `StatementRef` object
-  cancels the statement it names, even one that arrives in a later file.
-  Verbs that carry no completion evidence (launched, initialized, terminated,
-  experienced, progressed, answered, ...) are read and skipped; any other verb
-  is an error.
-- `result.score.scaled` in -1..1; when absent, (raw - min) / (max - min).
-- `timestamp` (or `stored` when missing); a timestamp in the future is an error.
-- the learner is `actor.mbox` (mailto:) or `actor.account.name` (a roster id).
-- the module is the object's activity id (IRI), then its name, then the
-  parent/grouping context activities.
+Every statement is validated against the xAPI 1.0.3 data rules (adlnet/xAPI-Spec,
+xAPI-Data.md) before it is used. Types, property names (case-sensitive), unknown
+properties, `null` outside extensions and `objectType` values are checked at C
+speed by msgspec structs; the rules that tie properties together (exactly one
+identifier per Agent, `mailto:` addresses, IRIs, UUIDs, ISO 8601 timestamps and
+durations, score ranges, SubStatement limits, voiding) are checked in Python. A
+broken rule refuses the file, naming the line, the property path and the rule.
+
+What a valid statement means here:
+- `id` (UUID) identifies a statement; importing it twice stores it once. A
+  statement without an id (valid: the LRS assigns one) is keyed by its content.
+- verbs: ADL `completed` (completion), `passed` / `failed` (success),
+  `attended`; any other verb with `result.completion` or `result.success` counts
+  as that evidence; `voided` with a StatementRef cancels the statement it names,
+  even one that arrives in a later file or earlier in the same file. Other verbs
+  (launched, initialized, experienced, ...) are read and skipped with the reason.
+- the learner: an Agent by `mbox`, `mbox_sha1sum` (matched by hashing the
+  roster's addresses), `account` (its `name` matched to the roster's staff id /
+  LMS user name) or `openid` (matched like an account). A **Group** credits each
+  of its listed members (identified Agents) separately; an identified Group
+  without a member list credits no one and is quarantined with that reason.
+- the module: the object Activity's id (IRI), then its name, then the parent and
+  grouping context activities (`contextActivities` as one object or a list).
+  Objects that are not Activities (an Agent, a Group, a SubStatement, a
+  non-voiding StatementRef) are read and skipped with the reason.
+- when: `timestamp` (any offset, fractional seconds), else `stored`, else the
+  record is undated (completion needs no date). A top-level timestamp more than
+  an hour in the future is refused (the exporting system's clock is wrong).
+- score: `result.score.scaled` (-1..1), else (raw - min) / (max - min).
 
 The file is streamed: one statement at a time, never the whole file.
 """
@@ -20,11 +36,15 @@ The file is streamed: one statement at a time, never the whole file.
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
 import json
 import re
 from collections.abc import Iterator
 from pathlib import Path
-from typing import Any
+from typing import Any, Literal, Union
+
+import msgspec
+from msgspec import UNSET, Struct, UnsetType
 
 from citycourse.records import RowError, normalise_email
 
@@ -44,132 +64,513 @@ MAX_STATEMENT = 1024 * 1024  # one statement; anything larger is not a statement
 CHUNK = 1 << 20
 FUTURE_TOLERANCE = dt.timedelta(hours=1)
 
+# --------------------------------------------------------------------- the data model
+# Field names are xAPI's own (camelCase, case-sensitive). UNSET = "not in the JSON".
 
+LanguageMap = dict[str, str]
+Extensions = dict[str, Any]  # the only place where null and any JSON value are allowed
+
+
+class _Strict(Struct, forbid_unknown_fields=True):
+    pass
+
+
+class Account(_Strict):
+    homePage: str
+    name: str
+
+
+class Agent(_Strict):
+    objectType: Literal["Agent"] | UnsetType = UNSET
+    name: str | UnsetType = UNSET
+    mbox: str | UnsetType = UNSET
+    mbox_sha1sum: str | UnsetType = UNSET
+    openid: str | UnsetType = UNSET
+    account: Account | UnsetType = UNSET
+
+
+class Actor(_Strict):
+    """An Agent or a Group (xAPI §2.4.2): which one is decided by objectType."""
+
+    objectType: Literal["Agent", "Group"] | UnsetType = UNSET
+    name: str | UnsetType = UNSET
+    mbox: str | UnsetType = UNSET
+    mbox_sha1sum: str | UnsetType = UNSET
+    openid: str | UnsetType = UNSET
+    account: Account | UnsetType = UNSET
+    member: list[Agent] | UnsetType = UNSET
+
+
+class Verb(_Strict):
+    id: str
+    display: LanguageMap | UnsetType = UNSET
+
+
+class InteractionComponent(_Strict):
+    id: str
+    description: LanguageMap | UnsetType = UNSET
+
+
+class ActivityDefinition(_Strict):
+    name: LanguageMap | UnsetType = UNSET
+    description: LanguageMap | UnsetType = UNSET
+    type: str | UnsetType = UNSET
+    moreInfo: str | UnsetType = UNSET
+    extensions: Extensions | UnsetType = UNSET
+    interactionType: Literal[
+        "true-false", "choice", "fill-in", "long-fill-in", "matching", "performance", "sequencing",
+        "likert", "numeric", "other",
+    ] | UnsetType = UNSET
+    correctResponsesPattern: list[str] | UnsetType = UNSET
+    choices: list[InteractionComponent] | UnsetType = UNSET
+    scale: list[InteractionComponent] | UnsetType = UNSET
+    source: list[InteractionComponent] | UnsetType = UNSET
+    target: list[InteractionComponent] | UnsetType = UNSET
+    steps: list[InteractionComponent] | UnsetType = UNSET
+
+
+class Activity(_Strict):
+    id: str
+    objectType: Literal["Activity"] | UnsetType = UNSET
+    definition: ActivityDefinition | UnsetType = UNSET
+
+
+class StatementRef(_Strict):
+    objectType: Literal["StatementRef"]
+    id: str
+
+
+class ContextActivities(_Strict):
+    parent: Activity | list[Activity] | UnsetType = UNSET
+    grouping: Activity | list[Activity] | UnsetType = UNSET
+    category: Activity | list[Activity] | UnsetType = UNSET
+    other: Activity | list[Activity] | UnsetType = UNSET
+
+
+class Context(_Strict):
+    registration: str | UnsetType = UNSET
+    instructor: Actor | UnsetType = UNSET
+    team: Actor | UnsetType = UNSET
+    contextActivities: ContextActivities | UnsetType = UNSET
+    revision: str | UnsetType = UNSET
+    platform: str | UnsetType = UNSET
+    language: str | UnsetType = UNSET
+    statement: StatementRef | UnsetType = UNSET
+    extensions: Extensions | UnsetType = UNSET
+
+
+class Score(_Strict):
+    scaled: float | UnsetType = UNSET
+    raw: float | UnsetType = UNSET
+    min: float | UnsetType = UNSET
+    max: float | UnsetType = UNSET
+
+
+class Result(_Strict):
+    score: Score | UnsetType = UNSET
+    success: bool | UnsetType = UNSET
+    completion: bool | UnsetType = UNSET
+    response: str | UnsetType = UNSET
+    duration: str | UnsetType = UNSET
+    extensions: Extensions | UnsetType = UNSET
+
+
+class Attachment(_Strict):
+    usageType: str
+    display: LanguageMap
+    contentType: str
+    length: int
+    sha2: str
+    description: LanguageMap | UnsetType = UNSET
+    fileUrl: str | UnsetType = UNSET
+
+
+class StatementObject(_Strict):
+    """Any statement object: Activity, Agent, Group, StatementRef or SubStatement (by objectType).
+
+    One struct with every property any of them may carry, so msgspec can check
+    types and names in one pass; `_object_rules` then checks which belong together.
+    """
+
+    objectType: Literal["Activity", "Agent", "Group", "StatementRef", "SubStatement"] | UnsetType = UNSET
+    id: str | UnsetType = UNSET
+    definition: ActivityDefinition | UnsetType = UNSET
+    name: str | UnsetType = UNSET
+    mbox: str | UnsetType = UNSET
+    mbox_sha1sum: str | UnsetType = UNSET
+    openid: str | UnsetType = UNSET
+    account: Account | UnsetType = UNSET
+    member: list[Agent] | UnsetType = UNSET
+    actor: Actor | UnsetType = UNSET
+    verb: Verb | UnsetType = UNSET
+    object: Union["StatementObject", UnsetType] = UNSET  # noqa: UP007 - msgspec needs the forward ref
+    result: Result | UnsetType = UNSET
+    context: Context | UnsetType = UNSET
+    timestamp: str | UnsetType = UNSET
+    attachments: list[Attachment] | UnsetType = UNSET
+
+
+class Statement(_Strict):
+    actor: Actor
+    verb: Verb
+    object: StatementObject
+    id: str | UnsetType = UNSET
+    result: Result | UnsetType = UNSET
+    context: Context | UnsetType = UNSET
+    timestamp: str | UnsetType = UNSET
+    stored: str | UnsetType = UNSET
+    authority: Actor | UnsetType = UNSET
+    version: str | UnsetType = UNSET
+    attachments: list[Attachment] | UnsetType = UNSET
+
+
+_DECODER = msgspec.json.Decoder(Statement)
+_FIELDS = {
+    name.lower(): name
+    for struct in (Statement, StatementObject, Actor, Verb, Result, Score, Context, ContextActivities, Account,
+                   ActivityDefinition, Attachment, InteractionComponent)
+    for name in struct.__struct_fields__
+}
+
+# --------------------------------------------------------------------------- the rules
+
+_UUID = re.compile(r"^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$")
+_IRI = re.compile(r"^[A-Za-z][A-Za-z0-9+.\-]*:[^\s]+$")
+_SHA1 = re.compile(r"^[0-9a-fA-F]{40}$")
+_DURATION = re.compile(
+    r"^P(?!$)(?:\d+(?:[.,]\d+)?Y)?(?:\d+(?:[.,]\d+)?M)?(?:\d+(?:[.,]\d+)?W)?(?:\d+(?:[.,]\d+)?D)?"
+    r"(?:T(?=\d)(?:\d+(?:[.,]\d+)?H)?(?:\d+(?:[.,]\d+)?M)?(?:\d+(?:[.,]\d+)?S)?)?$"
+)
 _LIMIT = [dt.datetime.now(dt.timezone.utc) + FUTURE_TOLERANCE]  # refreshed at the start of each file
 
 
-def _timestamp(value: Any, line: int, field: str) -> str:
-    if not isinstance(value, str):
-        raise RowError(line, f"{field} must be an ISO 8601 string, found {value!r}")
+def _article(kind: str) -> str:
+    return "an" if kind in ("Activity", "Agent") else "a"
+
+
+class Invalid(Exception):
+    """A statement breaks an xAPI rule: `path` names the property, `rule` says the rule in plain words."""
+
+    def __init__(self, path: str, rule: str, hint: str = "") -> None:
+        super().__init__(f"{path}: {rule}")
+        self.path, self.rule, self.hint = path, rule, hint
+
+
+def _iso_utc(value: str, path: str) -> dt.datetime:
     try:
         parsed = dt.datetime.fromisoformat(value)
     except ValueError:
-        raise RowError(line, f"{field} {value!r} is not an ISO 8601 timestamp") from None
+        raise Invalid(path, f"is {value!r}; xAPI requires an ISO 8601 timestamp such as 2026-11-12T09:14:03Z") from None
     if parsed.tzinfo is None:
-        parsed = parsed.replace(tzinfo=dt.timezone.utc)
-    elif parsed.utcoffset():
-        parsed = parsed.astimezone(dt.timezone.utc)
-    if parsed > _LIMIT[0]:
-        raise RowError(line, f"{field} {value} is in the future", hint="check the exporting system's clock and time zone")
-    return parsed.isoformat(timespec="seconds")[:19] + "Z"
+        return parsed.replace(tzinfo=dt.timezone.utc)
+    return parsed.astimezone(dt.timezone.utc) if parsed.utcoffset() else parsed
 
 
-def _name(definition: Any) -> str | None:
-    if isinstance(definition, dict):
-        names = definition.get("name")
-        if isinstance(names, dict) and names:
-            for lang in ("en-US", "en", "en-GB"):
-                if isinstance(names.get(lang), str):
-                    return names[lang]
-            first = next(iter(names.values()))
-            return first if isinstance(first, str) else None
-    return None
+def _iri(value: str, path: str) -> None:
+    if not _IRI.match(value):
+        raise Invalid(path, f"is {value!r}; xAPI requires an IRI (an absolute address such as http://example.org/x)")
 
 
-def _score(result: dict[str, Any], line: int) -> float | None:
-    score = result.get("score")
-    if score is None:
+def _agent_rules(agent: Agent | Actor, path: str, group_allowed: bool = True) -> None:
+    """Exactly one identifier per Agent; Groups identified by one or anonymous with members."""
+    is_group = getattr(agent, "objectType", UNSET) == "Group"
+    if is_group and not group_allowed:
+        raise Invalid(f"{path}.objectType", "is 'Group'; a Group's members must be Agents")
+    ifis = [n for n in ("mbox", "mbox_sha1sum", "openid", "account") if getattr(agent, n) is not UNSET]
+    if is_group:
+        members = getattr(agent, "member", UNSET)
+        if not ifis and (members is UNSET or not members):
+            raise Invalid(path, "is an anonymous Group without members; xAPI requires an anonymous Group to list its members")
+        if len(ifis) > 1:
+            raise Invalid(path, f"has {len(ifis)} identifiers ({', '.join(ifis)}); xAPI allows exactly one per Group")
+        for i, member in enumerate(members or []):
+            _agent_rules(member, f"{path}.member[{i}]", group_allowed=False)
+    elif len(ifis) != 1:
+        found = f"{len(ifis)} ({', '.join(ifis)})" if ifis else "none"
+        raise Invalid(path, f"has {found} identifiers; xAPI requires exactly one of mbox, mbox_sha1sum, openid, account")
+    if agent.mbox is not UNSET:
+        if not agent.mbox.lower().startswith("mailto:") or normalise_email(agent.mbox) is None:
+            raise Invalid(f"{path}.mbox", f"is {agent.mbox!r}; xAPI requires 'mailto:' followed by an email address")
+    if agent.mbox_sha1sum is not UNSET and not _SHA1.match(agent.mbox_sha1sum):
+        raise Invalid(f"{path}.mbox_sha1sum", "is not 40 hexadecimal characters (the SHA-1 of a mailto: IRI)")
+    if agent.openid is not UNSET:
+        _iri(agent.openid, f"{path}.openid")
+    if agent.account is not UNSET:
+        _iri(agent.account.homePage, f"{path}.account.homePage")
+
+
+def _activities(value: Activity | list[Activity] | UnsetType) -> list[Activity]:
+    if value is UNSET:
+        return []
+    return value if isinstance(value, list) else [value]
+
+
+def _context_rules(context: Context, path: str, object_is_activity: bool) -> None:
+    if context.registration is not UNSET and not _UUID.match(context.registration):
+        raise Invalid(f"{path}.registration", f"is {context.registration!r}; xAPI requires a UUID")
+    for role in ("instructor", "team"):
+        actor = getattr(context, role)
+        if actor is not UNSET:
+            _agent_rules(actor, f"{path}.{role}")
+    if context.team is not UNSET and context.team.objectType != "Group":
+        raise Invalid(f"{path}.team", "is not a Group; xAPI requires context.team to be a Group")
+    if context.contextActivities is not UNSET:
+        for kind in ("parent", "grouping", "category", "other"):
+            for i, activity in enumerate(_activities(getattr(context.contextActivities, kind))):
+                _iri(activity.id, f"{path}.contextActivities.{kind}[{i}].id")
+    if not object_is_activity:
+        for name in ("revision", "platform"):
+            if getattr(context, name) is not UNSET:
+                raise Invalid(f"{path}.{name}", "is set but the object is not an Activity; xAPI allows it only for Activities")
+    if context.statement is not UNSET and not _UUID.match(context.statement.id):
+        raise Invalid(f"{path}.statement.id", f"is {context.statement.id!r}; xAPI requires a UUID")
+
+
+def _result_rules(result: Result, path: str) -> None:
+    score = result.score
+    if score is not UNSET:
+        if score.scaled is not UNSET and not -1 <= score.scaled <= 1:
+            raise Invalid(f"{path}.score.scaled", f"is {score.scaled:g}; xAPI requires -1 ≤ scaled ≤ 1")
+        low, high, raw = score.min, score.max, score.raw
+        if low is not UNSET and high is not UNSET and not low < high:
+            raise Invalid(f"{path}.score", f"min {low:g} is not below max {high:g}; xAPI requires min < max")
+        if raw is not UNSET:
+            if low is not UNSET and raw < low:
+                raise Invalid(f"{path}.score.raw", f"is {raw:g}, below min {low:g}; xAPI requires min ≤ raw ≤ max")
+            if high is not UNSET and raw > high:
+                raise Invalid(f"{path}.score.raw", f"is {raw:g}, above max {high:g}; xAPI requires min ≤ raw ≤ max")
+    if result.duration is not UNSET and not _DURATION.match(result.duration):
+        raise Invalid(f"{path}.duration", f"is {result.duration!r}; xAPI requires an ISO 8601 duration such as PT1H30M")
+
+
+def _object_rules(obj: StatementObject, path: str, *, sub: bool) -> str:
+    """Check the object by its type; returns the objectType (Activity when absent)."""
+    kind = obj.objectType if obj.objectType is not UNSET else "Activity"
+    allowed = {
+        "Activity": {"objectType", "id", "definition"},
+        "Agent": {"objectType", "name", "mbox", "mbox_sha1sum", "openid", "account"},
+        "Group": {"objectType", "name", "mbox", "mbox_sha1sum", "openid", "account", "member"},
+        "StatementRef": {"objectType", "id"},
+        "SubStatement": {"objectType", "actor", "verb", "object", "result", "context", "timestamp", "attachments"},
+    }[kind]
+    extra = [f for f in obj.__struct_fields__ if getattr(obj, f) is not UNSET and f not in allowed]
+    if extra:
+        raise Invalid(f"{path}.{extra[0]}", f"is not a property of {_article(kind)} {kind}"
+                      + ("" if obj.objectType is not UNSET else " (an object without objectType is an Activity)"))
+    if kind == "Activity":
+        if obj.id is UNSET:
+            raise Invalid(f"{path}.id", "is missing; xAPI requires every Activity to have an id")
+        _iri(obj.id, f"{path}.id")
+    elif kind in ("Agent", "Group"):
+        _agent_rules(obj, path)  # type: ignore[arg-type]
+    elif kind == "StatementRef":
+        if obj.id is UNSET or not _UUID.match(obj.id):
+            raise Invalid(f"{path}.id", f"is {obj.id if obj.id is not UNSET else 'missing'!r}; a StatementRef needs a statement UUID")
+    else:  # SubStatement
+        if sub:
+            raise Invalid(f"{path}.objectType", "is 'SubStatement' inside a SubStatement; xAPI forbids nesting them")
+        for required in ("actor", "verb", "object"):
+            if getattr(obj, required) is UNSET:
+                raise Invalid(f"{path}.{required}", "is missing; a SubStatement needs actor, verb and object")
+        _agent_rules(obj.actor, f"{path}.actor")  # type: ignore[arg-type]
+        _iri(obj.verb.id, f"{path}.verb.id")  # type: ignore[union-attr]
+        inner = _object_rules(obj.object, f"{path}.object", sub=True)  # type: ignore[arg-type]
+        if obj.result is not UNSET:
+            _result_rules(obj.result, f"{path}.result")
+        if obj.context is not UNSET:
+            _context_rules(obj.context, f"{path}.context", inner == "Activity")
+        if obj.timestamp is not UNSET:
+            _iso_utc(obj.timestamp, f"{path}.timestamp")  # a SubStatement may be in the future (a deadline)
+    return kind
+
+
+def validate(st: Statement) -> str:
+    """All xAPI 1.0.3 rules msgspec's types cannot express; returns the object's type."""
+    if st.id is not UNSET and not _UUID.match(st.id):
+        raise Invalid("id", f"is {st.id!r}; xAPI requires a UUID such as 3f0c4e4e-1c5a-4f3a-9d7e-2b1f0a6c9e21")
+    _agent_rules(st.actor, "actor")
+    _iri(st.verb.id, "verb.id")
+    kind = _object_rules(st.object, "object", sub=False)
+    if st.verb.id == VOIDED and kind != "StatementRef":
+        raise Invalid("object", f"is {_article(kind)} {kind}; a voiding statement's object must be a StatementRef")
+    if st.result is not UNSET:
+        _result_rules(st.result, "result")
+    if st.context is not UNSET:
+        _context_rules(st.context, "context", kind == "Activity")
+    if st.authority is not UNSET:
+        _agent_rules(st.authority, "authority")
+    if st.stored is not UNSET:
+        _iso_utc(st.stored, "stored")
+    return kind
+
+
+_TYPE_WORDS = {"str": "a string", "int": "an integer", "float": "a number", "bool": "true or false",
+               "object": "an object", "array": "an array", "null": "null", "array | object": "an object or an array"}
+
+
+def _plain(exc: msgspec.ValidationError) -> Invalid:
+    """msgspec's message, in the words of the xAPI rule it enforces."""
+    text = str(exc)
+    message, _, where = text.partition(" - at `")
+    path = where.rstrip("`").removeprefix("$").lstrip(".") if where else ""
+    if (m := re.match(r"Object contains unknown field `(.+)`", message)):
+        field = m[1]
+        full = f"{path}.{field}" if path else field
+        known = _FIELDS.get(field.lower())
+        if known and known != field:
+            return Invalid(full, f"is not an xAPI property; property names are case-sensitive: use {known!r}")
+        return Invalid(full, "is not an xAPI property here" + ("" if path else " (unknown top-level property)"))
+    if (m := re.match(r"Object missing required field `(.+)`", message)):
+        full = f"{path}.{m[1]}" if path else m[1]
+        return Invalid(full, "is missing" + ("; every statement needs actor, verb and object" if not path else ""))
+    if (m := re.match(r"Expected `(.+)`, got `(.+)`", message)):
+        want, got = m[1], m[2]
+        if got == "null":
+            return Invalid(path, "is null; xAPI allows null only inside extensions")
+        want_words = " or ".join(_TYPE_WORDS.get(w.strip(), w.strip()) for w in want.split("|"))
+        return Invalid(path, f"must be {want_words}, found {_TYPE_WORDS.get(got, got)}")
+    if (m := re.match(r"Invalid enum value '(.+)'", message)):
+        value = m[1]
+        allowed = {"objectType": ("Agent", "Group", "Activity", "StatementRef", "SubStatement")}
+        for option in allowed.get(path.rsplit(".", 1)[-1], ()):
+            if option.lower() == value.lower():
+                return Invalid(path, f"is {value!r}; xAPI values of objectType are case-sensitive: use {option!r}")
+        return Invalid(path, f"is {value!r}, which xAPI does not allow here")
+    return Invalid(path or "statement", message)
+
+
+# ------------------------------------------------------------------------ statement → items
+
+
+def _refuse(line: int, exc: Invalid) -> RowError:
+    return RowError(line, f"{exc.path}: {exc.rule}" if exc.path else exc.rule, hint=exc.hint)
+
+
+def _name(definition: ActivityDefinition | UnsetType) -> str | None:
+    if definition is UNSET or definition.name is UNSET or not definition.name:
         return None
-    if not isinstance(score, dict):
-        raise RowError(line, "result.score must be an object")
-    scaled = score.get("scaled")
-    if scaled is not None:
-        if isinstance(scaled, bool) or not isinstance(scaled, (int, float)) or not -1 <= scaled <= 1:
-            raise RowError(line, f"result.score.scaled must be a number from -1 to 1, found {scaled!r}")
-        return float(scaled)
-    raw, top, low = score.get("raw"), score.get("max"), score.get("min", 0)
-    if raw is None or top is None:
+    names = definition.name
+    for lang in ("en-US", "en", "en-GB"):
+        if lang in names:
+            return names[lang]
+    return next(iter(names.values()))
+
+
+def _score(result: Result | UnsetType) -> float | None:
+    if result is UNSET or result.score is UNSET:
         return None
-    if not all(isinstance(v, (int, float)) and not isinstance(v, bool) for v in (raw, top, low)) or top <= low:
-        raise RowError(line, f"result.score raw/min/max are not numbers with min < max: {score!r}")
-    if not low <= raw <= top:
-        raise RowError(line, f"result.score.raw {raw} is outside min..max ({low}..{top})")
-    return round((raw - low) / (top - low), 6)
+    score = result.score
+    if score.scaled is not UNSET:
+        return float(score.scaled)
+    if score.raw is UNSET or score.max is UNSET:
+        return None
+    low = score.min if score.min is not UNSET else 0.0
+    if score.max <= low:
+        return None
+    return round((score.raw - low) / (score.max - low), 6)
 
 
-def statement_item(st: Any, line: int) -> dict[str, Any]:
-    """One statement → an item (see `citycourse.records`); RowError when it is not valid xAPI."""
-    if not isinstance(st, dict):
-        raise RowError(line, f"expected a statement (JSON object), found {type(st).__name__}")
-    verb = st.get("verb")
-    verb_id = verb.get("id") if isinstance(verb, dict) else None
-    if not isinstance(verb_id, str):
-        raise RowError(line, "statement has no verb.id")
-    sid = st.get("id")
-    if not isinstance(sid, str) or len(sid) != 36:
-        raise RowError(line, f"statement id must be a UUID, found {sid!r}", hint="exports from an LRS always carry ids")
-    sid = sid.lower()
-    obj = st.get("object")
-    if not isinstance(obj, dict) or not isinstance(obj.get("id"), str):
-        raise RowError(line, "statement has no object.id")
+def _when(st: Statement, line: int) -> str | None:
+    if st.timestamp is not UNSET:
+        parsed = _iso_utc(st.timestamp, "timestamp")
+        if parsed > _LIMIT[0]:
+            raise RowError(line, f"timestamp: {st.timestamp} is in the future",
+                           hint="check the exporting system's clock and time zone")
+    elif st.stored is not UNSET:
+        parsed = _iso_utc(st.stored, "stored")
+    else:
+        return None
+    return parsed.strftime("%Y-%m-%dT%H:%M:%SZ")
+
+
+def _who(agent: Agent | Actor) -> dict[str, Any]:
+    """How an Agent names its person, in the item fields the store matches on."""
+    found: dict[str, Any] = {"email": None, "learner_id": None,
+                             "name": agent.name if agent.name is not UNSET else None}
+    if agent.mbox is not UNSET:
+        found["email"] = normalise_email(agent.mbox)
+    elif agent.mbox_sha1sum is not UNSET:
+        found["mbox_sha1sum"] = agent.mbox_sha1sum.lower()
+    elif agent.account is not UNSET:
+        found["learner_id"] = agent.account.name
+        found["account_name"] = agent.account.name
+    elif agent.openid is not UNSET:
+        found["learner_id"] = agent.openid
+    return found
+
+
+def _key(st: Statement, raw: Any) -> str:
+    if st.id is not UNSET:
+        return st.id.lower()
+    blob = raw if isinstance(raw, (bytes, str)) else json.dumps(raw, sort_keys=True, ensure_ascii=False)
+    return "sha1:" + hashlib.sha1(blob.encode() if isinstance(blob, str) else blob).hexdigest()
+
+
+def statement_items(raw: Any, line: int) -> list[dict[str, Any]]:
+    """One statement (JSON text or parsed value) → items (see `citycourse.records`); RowError when invalid."""
+    try:
+        if isinstance(raw, (bytes, str)):
+            st = _DECODER.decode(raw)
+        else:
+            if not isinstance(raw, dict):
+                raise RowError(line, f"expected a statement (JSON object), found {type(raw).__name__}")
+            st = msgspec.convert(raw, Statement)
+        kind = validate(st)
+        when = _when(st, line)
+    except msgspec.ValidationError as exc:
+        raise _refuse(line, _plain(exc)) from None
+    except msgspec.DecodeError as exc:
+        raise RowError(line, f"malformed JSON: {exc}") from None
+    except Invalid as exc:
+        raise _refuse(line, exc) from None
+    key = _key(st, raw)
+    verb_id = st.verb.id
     if verb_id == VOIDED:
-        if obj.get("objectType") != "StatementRef":
-            raise RowError(line, "a voiding statement's object must be a StatementRef")
-        return {"kind": "void", "key": sid, "target": obj["id"].lower(), "line": line}
+        return [{"kind": "void", "key": key, "target": st.object.id.lower(), "line": line}]  # type: ignore[union-attr]
+    if kind != "Activity":
+        return [{"kind": "skip", "line": line, "reason": f"object is {_article(kind)} {kind}, not an activity"}]
+    result = st.result
+    success = result.success if result is not UNSET and result.success is not UNSET else None
+    completion = result.completion if result is not UNSET and result.completion is not UNSET else None
     short = VERBS.get(verb_id)
     if short is None:
-        if verb_id in IGNORED_VERBS:
-            return {"kind": "skip", "line": line}
-        raise RowError(
-            line,
-            f"unknown verb {verb_id!r}",
-            hint="citycourse reads ADL completed, passed, failed, attended and voided (xAPI 1.0.3)",
-        )
-    actor = st.get("actor")
-    if not isinstance(actor, dict):
-        raise RowError(line, "statement has no actor")
-    email = normalise_email(actor.get("mbox")) if isinstance(actor.get("mbox"), str) else None
-    account = actor.get("account")
-    learner_id = account.get("name") if isinstance(account, dict) and isinstance(account.get("name"), str) else None
-    timestamp = st.get("timestamp") or st.get("stored")
-    if timestamp is None:
-        raise RowError(line, "statement has neither timestamp nor stored")
-    ts = _timestamp(timestamp, line, "timestamp")
-    result = st.get("result") or {}
-    if not isinstance(result, dict):
-        raise RowError(line, "result must be an object")
-    success = result.get("success")
-    completion = result.get("completion")
+        if verb_id in IGNORED_VERBS or (completion is not True and success is None):
+            return [{"kind": "skip", "line": line, "reason": f"verb {verb_id.rsplit('/', 1)[-1]} is not completion evidence"}]
+        short = "completed" if completion is True and success is None else ("passed" if success else "failed")
     if short == "completed":
         completion = True
     elif short == "passed":
         success = True
     elif short == "failed":
         success = False
-    refs = [obj["id"]]
-    title = _name(obj.get("definition"))
+    obj = st.object
+    refs = [obj.id]
+    title = _name(obj.definition)
     if title:
         refs.append(title)
-    context = st.get("context")
-    if isinstance(context, dict) and isinstance(context.get("contextActivities"), dict):
-        for kind in ("parent", "grouping"):
-            for activity in context["contextActivities"].get(kind) or []:
-                if isinstance(activity, dict) and isinstance(activity.get("id"), str):
-                    refs.append(activity["id"])
-    return {
-        "kind": "record",
-        "key": sid,
-        "line": line,
-        "email": email,
-        "learner_id": learner_id,
-        "name": actor.get("name") if isinstance(actor.get("name"), str) else None,
-        "refs": refs,
-        "verb": short,
-        "success": success if isinstance(success, bool) else None,
-        "completion": completion if isinstance(completion, bool) else None,
-        "score": _score(result, line),
-        "timestamp": ts,
+    if st.context is not UNSET and st.context.contextActivities is not UNSET:
+        for kind_name in ("parent", "grouping"):
+            refs.extend(a.id for a in _activities(getattr(st.context.contextActivities, kind_name)))
+    base = {
+        "kind": "record", "line": line, "refs": refs, "verb": short, "success": success, "completion": completion,
+        "score": _score(result), "timestamp": when,
     }
+    actor = st.actor
+    if actor.objectType != "Group":
+        return [{**base, "key": key, **_who(actor)}]
+    members = actor.member if actor.member is not UNSET else []
+    if not members:
+        return [{**base, "key": key, "email": None, "learner_id": None, "name": actor.name or None,
+                 "unmatched_reason": "an identified Group without a member list: xAPI names no person to credit"}]
+    return [{**base, "key": f"{key}/{i}", **_who(member)} for i, member in enumerate(members)]
+
+
+def statement_item(st: Any, line: int) -> dict[str, Any]:
+    """The first item of one statement (kept for callers that handle one item per statement)."""
+    return statement_items(st, line)[0]
+
+
+# ------------------------------------------------------------------------------ files
 
 
 class _Stream:
@@ -252,56 +653,71 @@ def _array(stream: _Stream) -> Iterator[tuple[Any, int]]:
 
 
 def _statement_result(stream: _Stream) -> Iterator[tuple[Any, int]]:
+    """The statements of a StatementResult page, streamed (`more` and other keys are read past)."""
     stream.take("{")
-    seen = False
     while stream.peek() != "}":
         key, line = stream.value()
         if not isinstance(key, str):
             raise RowError(line, "malformed JSON object key")
         stream.take(":")
         if key == "statements":
-            seen = True
             yield from _array(stream)
         else:
             stream.value()
         if stream.peek() == ",":
             stream.pos += 1
-    if not seen:
-        raise RowError(1, "JSON object is neither a statement nor a StatementResult (no 'statements')")
+    stream.take("}")
+
+
+def _values(stream: _Stream) -> Iterator[tuple[Any, int]]:
+    """Top-level JSON values one after another: a single statement, or several (pretty-printed JSON Lines)."""
+    while stream.peek():
+        value, line = stream.value()
+        if isinstance(value, dict) and "statements" in value and "actor" not in value:
+            statements = value["statements"]
+            if not isinstance(statements, list):
+                raise RowError(line, "statements: must be an array (a StatementResult)")
+            yield from ((st, line) for st in statements)
+        else:
+            yield value, line
+
+
+def _items(values: Iterator[tuple[Any, int]]) -> Iterator[dict[str, Any]]:
+    for value, line in values:
+        yield from statement_items(value, line)
+
+
+_RESULT_HEAD = re.compile(r'\s*\{\s*"(?:statements|more)"\s*:')
 
 
 def read(path: Path, context: dict[str, Any] | None = None) -> Iterator[dict[str, Any]]:
     _LIMIT[0] = dt.datetime.now(dt.timezone.utc) + FUTURE_TOLERANCE
     with path.open(encoding="utf-8-sig", newline="") as handle:
-        first = handle.read(1)
-        while first and first in " \t\r\n":
-            first = handle.read(1)
+        head = handle.read(64 * 1024)
         handle.seek(0)
+        first = head.lstrip(" \t\r\n")[:1]
         if first == "[":
-            yield from (statement_item(st, line) for st, line in _array(_Stream(handle)))
+            yield from _items(_array(_Stream(handle)))
             return
         if first != "{":
-            raise RowError(1, "not JSON: xAPI files are a JSON array, a StatementResult object or JSON Lines")
-        head = handle.readline(MAX_STATEMENT + 1)
-        if re.match(r'\s*\{\s*"(statements|more)"\s*:', head):
-            handle.seek(0)
-            yield from (statement_item(st, line) for st, line in _statement_result(_Stream(handle)))
+            raise RowError(1, "not JSON: xAPI files are a statement, a JSON array, a StatementResult object or JSON Lines")
+        if _RESULT_HEAD.match(head):
+            yield from _items(_statement_result(_Stream(handle)))
             return
-        if len(head) > MAX_STATEMENT and not head.endswith("\n"):
-            raise RowError(1, f"line 1 is longer than {MAX_STATEMENT // 1024} KB; not a statement or a JSON Lines file")
-        try:
-            probe = json.loads(head)
-        except ValueError:
-            probe = None
+        line1 = handle.readline(MAX_STATEMENT + 1)
         handle.seek(0)
-        if isinstance(probe, dict) and "statements" not in probe:
+        try:
+            one_line_object = isinstance(json.loads(line1), dict)
+        except ValueError:
+            one_line_object = False
+        if one_line_object:
             yield from _lines(handle)
         else:
-            yield from (statement_item(st, line) for st, line in _statement_result(_Stream(handle)))
+            yield from _items(_values(_Stream(handle)))
 
 
 def _lines(handle: Any) -> Iterator[dict[str, Any]]:
-    loads = json.loads
+    """JSON Lines: one statement per line, decoded and typed by msgspec in one step."""
     line_no = 0
     while True:
         text = handle.readline(MAX_STATEMENT + 1)
@@ -312,8 +728,18 @@ def _lines(handle: Any) -> Iterator[dict[str, Any]]:
             raise RowError(line_no, f"line is longer than {MAX_STATEMENT // 1024} KB; not a statement")
         if not text.strip():
             continue
-        try:
-            st = loads(text)
-        except ValueError as exc:
-            raise RowError(line_no, f"malformed JSON line: {exc}") from None
-        yield statement_item(st, line_no)
+        if text.lstrip().startswith('{"statements"'):
+            yield from _items(_values(_Stream(_OneLine(text))))
+            continue
+        yield from statement_items(text, line_no)
+
+
+class _OneLine:
+    """A one-line StatementResult inside a JSON Lines file, as a readable stream."""
+
+    def __init__(self, text: str) -> None:
+        self.text: str | None = text
+
+    def read(self, _size: int = -1) -> str:
+        text, self.text = self.text or "", None
+        return text
