@@ -218,24 +218,58 @@ def progress_cmd(
     project_dir: ProjectOpt = None,
 ) -> None:
     """Completion per learner, module or role for one city, judged by the curriculum's rule."""
-    from citycourse.report import rows, to_csv, to_json, to_markdown
+    from citycourse.report import ProgressStream, write_csv, write_json, write_markdown
+    from citycourse.store import open_store
 
-    progress = _progress(city, curriculum, store, project_dir)
+    plan, url = _plan(city, curriculum, store, project_dir)
+    with open_store(url, create=False) as opened:
+        progress = ProgressStream(plan, opened)  # learners are written as they are read
+        if output is ProgressFormat.json:
+            write_json(progress, console.file)
+        elif output is ProgressFormat.csv:
+            write_csv(progress, by.value, console.file)
+        elif output is ProgressFormat.md:
+            write_markdown(progress, by.value, console.file)
+        else:
+            _progress_table(progress, by.value)
+        if output is ProgressFormat.json or by is By.role:
+            for warning in progress.warnings:
+                err_console.print(f"[yellow]warning[/]: {warning}")
+
+
+def _progress_table(progress: Any, by: str) -> None:
+    """A Rich table; learners in blocks of 1,000 rows with widths measured first, so memory stays flat."""
+    from rich import box
+    from rich.cells import cell_len
+    from rich.table import Column, Table
+
+    from citycourse.report import header, iter_rows, text
+
     cur, cty = progress.plan.curriculum, progress.plan.city
-    if output is ProgressFormat.json:
-        console.out(to_json(progress), end="")
-    elif output is ProgressFormat.csv:
-        console.out(to_csv(progress, by.value), end="")
-    elif output is ProgressFormat.md:
-        console.out(to_markdown(progress, by.value), end="")
-    else:
-        from rich.table import Table
+    title = f"{cur.title} · {cty.name} · by {by} ({cur.completion.move_on})"
+    head = header(by)
+    if by != "learner":
+        table = Table(*head, title=title, title_justify="left")
+        for row in iter_rows(progress, by):
+            table.add_row(*(text(c) for c in row))
+        console.print(table)
+        return
+    widths = [cell_len(h) for h in head]
+    for row in iter_rows(progress, by):
+        widths = [max(w, cell_len(text(c))) for w, c in zip(widths, row)]
 
-        header, body = rows(progress, by.value)
-        table = Table(*header, title=f"{cur.title} · {cty.name} · by {by.value} ({cur.completion.move_on})",
-                      title_justify="left")
-        for row in body:
-            table.add_row(*("" if c is None else (f"{c:g}" if isinstance(c, float) else str(c)) for c in row))
+    def block(first: bool) -> Table:
+        return Table(*(Column(h, min_width=w) for h, w in zip(head, widths)), title=title if first else None,
+                     title_justify="left", show_header=first, box=box.SIMPLE_HEAD, show_edge=False)
+
+    table, count = block(True), 0
+    for row in iter_rows(progress, by):
+        table.add_row(*(text(c) for c in row))
+        count += 1
+        if count % 1000 == 0:
+            console.print(table)
+            table = block(False)
+    if table.row_count or count == 0:
         console.print(table)
 
 
@@ -254,11 +288,10 @@ def certificates_cmd(
     console.print(f"wrote {len(written)} certificate(s) to {out}")
 
 
-def _progress(city: str, curriculum: str | None, store: str | None, project_dir: Path | None) -> Any:
+def _plan(city: str, curriculum: str | None, store: str | None, project_dir: Path | None) -> tuple[Any, str]:
+    """The city's tailored plan (what progress is judged against) and the store URL."""
     from citycourse.clikit import load_checked, plan_inputs
     from citycourse.errors import UsageError
-    from citycourse.report import compute
-    from citycourse.store import open_store
     from citycourse.tailor import tailor
 
     url, project = _store_url(store, project_dir)
@@ -270,7 +303,14 @@ def _progress(city: str, curriculum: str | None, store: str | None, project_dir:
             raise UsageError("which curriculum?", hint=f"pass --curriculum ({', '.join(sorted(library.curricula))})")
         curriculum = next(iter(library.curricula))
     _, library, cur, cty = plan_inputs(project.root, curriculum, city)
-    plan = tailor(cur, cty, library.modules, allow_over_budget=True)
+    return tailor(cur, cty, library.modules, allow_over_budget=True), url
+
+
+def _progress(city: str, curriculum: str | None, store: str | None, project_dir: Path | None) -> Any:
+    from citycourse.report import compute
+    from citycourse.store import open_store
+
+    plan, url = _plan(city, curriculum, store, project_dir)
     with open_store(url, create=False) as opened:
         return compute(plan, opened)
 
