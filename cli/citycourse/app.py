@@ -119,6 +119,8 @@ def validate(
     else:
         render_problems(problems)
         counts = f"{len(library.modules)} modules, {len(library.curricula)} curricula, {len(library.cities)} cities"
+        if library.references or library.places:
+            counts += f", {len(library.references)} references, {len(library.places)} places"
         if errors:
             err_console.print(f"[bold red]{len(errors)} error(s)[/] in {library.files_read} files ({counts} valid)")
         else:

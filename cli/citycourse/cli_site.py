@@ -91,6 +91,7 @@ def register(app: typer.Typer) -> None:
                 where = out_dir / site_name(cid, facilitator) / "index.html"
                 console.print(f"{site_name(cid, facilitator)}: unchanged since the last build, skipped ({where})")
             return
+        from citycourse.references import site_facts
         from citycourse.render.site import BuildRequest, build_many, start_pool
         from citycourse.tailor import tailor
 
@@ -105,6 +106,7 @@ def register(app: typer.Typer) -> None:
                     raise UsageError("no cities in curricula/cities/", hint="add a city profile there")
             else:
                 cities = [resolve(library, "city", city)]
+            facts = site_facts(library)
             requests = []
             for c in cities:
                 plan = tailor(cur, c, library.modules, allow_over_budget=allow_over_budget)
@@ -121,6 +123,7 @@ def register(app: typer.Typer) -> None:
                         progress_markdown=_progress_markdown(plan, store or default_url(project.root), show_learners),
                         logo_path=_logo_path(library, c),
                         inputs_key=(keys or {}).get(c.id),
+                        facts=facts,
                     )
                 )
             if is_terminal() and len(requests) > 1:
@@ -160,6 +163,7 @@ def register(app: typer.Typer) -> None:
         from mkdocs.commands.serve import serve as mkdocs_serve
 
         from citycourse.clikit import load_checked
+        from citycourse.references import site_facts
         from citycourse.render.site import prepare
         from citycourse.tailor import tailor
 
@@ -171,7 +175,7 @@ def register(app: typer.Typer) -> None:
             lib = load_checked(project)
             plan = tailor(lib.curricula.get(cur.id, cur), lib.cities.get(cty.id, cty), lib.modules, allow_over_budget=True)
             job = prepare(plan, base_config=project.mkdocs_config, out=work / "out", facilitator=facilitator,
-                          logo_path=_logo_path(lib, cty))
+                          logo_path=_logo_path(lib, cty), facts=site_facts(lib))
             for rel, data in job.files.items():
                 path = docs / rel
                 if not path.exists() or path.read_bytes() != data:
@@ -188,7 +192,7 @@ def register(app: typer.Typer) -> None:
 
         def watch() -> None:
             def stamp() -> list[tuple[str, float]]:
-                roots = [project.modules_dir, project.curricula_dir]
+                roots = [project.modules_dir, project.curricula_dir, project.references_dir]
                 return sorted((str(p), p.stat().st_mtime) for r in roots for p in r.rglob("*.y*ml"))
 
             last = stamp()

@@ -282,8 +282,12 @@ def _compose(text: str) -> Any:
         return None
 
 
-def locate(text: str, path: Sequence[Any]) -> tuple[int | None, int | None]:
-    """1-based line/column of the deepest node along `path` (keys and list indexes)."""
+def locate(text: str, path: Sequence[Any], needle: str = "") -> tuple[int | None, int | None]:
+    """1-based line/column of the deepest node along `path` (keys and list indexes).
+
+    With `needle`, and when the node is a `|` block of text, the line inside
+    the block where `needle` first appears (a token in a long lesson body).
+    """
     node = _compose(text)
     if node is None:
         return None, None
@@ -304,6 +308,10 @@ def locate(text: str, path: Sequence[Any]) -> tuple[int | None, int | None]:
             break
     else:
         best = node if not isinstance(node, (yaml.MappingNode, yaml.SequenceNode)) else best
+        if needle and isinstance(node, yaml.ScalarNode) and node.style == "|" and needle in node.value:
+            line = node.start_mark.line + 1 + node.value[: node.value.index(needle)].count("\n")
+            raw = text.splitlines()[line] if line < len(text.splitlines()) else ""
+            return line + 1, raw.find(needle) + 1 if needle in raw else 1
     return best.start_mark.line + 1, best.start_mark.column + 1
 
 
@@ -727,12 +735,14 @@ def load_project(project: Project, *, check: bool = True, use_cache: bool = True
 # ------------------------------------------------------------------------ cross-file
 
 
-def problem_at(library: Library, kind: str, item_id: str, loc: list[Any], message: str, **kw: str) -> Problem:
-    """A problem located at `loc` inside the file that defined `item_id`."""
+def problem_at(
+    library: Library, kind: str, item_id: str, loc: list[Any], message: str, *, needle: str = "", **kw: str
+) -> Problem:
+    """A problem located at `loc` (or at `needle` inside that text) in the file that defined `item_id`."""
     path = library.sources.get((kind, item_id))
     line = column = None
     if path is not None:
-        line, column = locate(path.read_text(encoding="utf-8-sig"), loc)
+        line, column = locate(path.read_text(encoding="utf-8-sig"), loc, needle)
     return Problem(library.source(kind, item_id), message, line=line, column=column, field=_field_path(loc), **kw)
 
 

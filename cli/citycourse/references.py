@@ -26,7 +26,7 @@ if TYPE_CHECKING:
 #: `{ref:ID}` in Markdown text.
 REF = re.compile(r"\{ref:([^{}\s]*)\}")
 #: `[text](glossary:ID)`: group 1 the text, group 2 the id.
-GLOSSARY_LINK = re.compile(r"\[([^\]\n]*)\]\(\s*glossary:([^)\s]*)\s*\)")
+GLOSSARY_LINK = re.compile(r"\[([^\]]*)\]\(\s*glossary:([^)\s]*)\s*\)")
 #: Reference kinds whose text changes: facilitators are told to check the current text.
 CHECK_CURRENT = ("law", "regulation", "policy")
 
@@ -74,7 +74,7 @@ def builtin_terms() -> tuple[dict[str, str], ...]:
 def _ref_problem(library: Library, module_id: str, loc: list[Any], token: str, message: str, **kw: str) -> Problem:
     from citycourse.loading import problem_at
 
-    return problem_at(library, "module", module_id, loc, message, found=token, **kw)
+    return problem_at(library, "module", module_id, loc, message, needle=token, found=token, **kw)
 
 
 def check_references(library: Library) -> None:

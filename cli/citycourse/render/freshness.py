@@ -47,6 +47,7 @@ def inputs_key(project_root: Path, city_id: str, options: dict[str, Any], store_
                 digest.update(f"{path.name}:absent".encode())
     files = [project_root / "mkdocs.yml"]
     files += sorted((project_root / "modules").rglob("*.y*ml"))
+    files += sorted((project_root / "references").rglob("*.y*ml"))
     files += sorted(p for p in (project_root / "curricula").rglob("*") if p.is_file())  # logos live here too
     for path in files:
         digest.update(str(path.relative_to(project_root)).encode() + b"\0")

@@ -71,6 +71,28 @@ class Strings:
         except Exception:  # noqa: BLE001 - an unknown locale falls back to English
             return format_date(value, format=fmt, locale="en")
 
+    def number(self, value: int) -> str:
+        """A whole number with the locale's digit grouping, e.g. 185,000 or 185.000."""
+        from babel.numbers import format_decimal
+
+        try:
+            return format_decimal(value, locale=self.requested)
+        except Exception:  # noqa: BLE001 - an unknown locale falls back to English
+            return format_decimal(value, locale="en")
+
+    def country(self, code: str) -> str:
+        """A country's name in this UI language (Babel), e.g. ID → "Indonesia"."""
+        from babel import Locale
+
+        for locale in (self.requested, "en"):
+            try:
+                name = Locale.parse(locale).territories.get(code)
+            except Exception:  # noqa: BLE001
+                name = None
+            if name:
+                return str(name)
+        return code
+
     def language_name(self, lang: str) -> str:
         """The name of `lang` in this UI language (Babel), e.g. vi → "Tiếng Việt" for vi."""
         from babel import Locale

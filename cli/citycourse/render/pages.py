@@ -3,7 +3,9 @@
 Everything interpolated into Markdown structure (titles, names, reasons) goes
 through `md` (HTML-escaped, Markdown punctuation backslash-escaped); lesson
 and activity bodies are Markdown already checked safe by `loading.py` and are
-inserted as blocks, with their headings pushed below the page's own.
+inserted as blocks, with their headings moved below the page's own
+(`shift_headings`). In both, `{ref:ID}` becomes a link to the reference and
+`[text](glossary:ID)` a link to the term on the glossary page (`PageText`).
 """
 
 from __future__ import annotations
@@ -17,6 +19,7 @@ from typing import Any
 from jinja2 import Environment, FileSystemLoader, StrictUndefined
 
 from citycourse.models import Module
+from citycourse.references import CHECK_CURRENT, GLOSSARY_LINK, REF, SiteFacts, Term, module_texts
 from citycourse.render.i18n import Strings
 from citycourse.schedule import Session, schedule, to_ics
 from citycourse.tailor import Plan
@@ -27,11 +30,13 @@ _HEADING = re.compile(r"^(#{1,6})(\s)", re.MULTILINE)
 _FENCE = re.compile(r"^(```|~~~)")
 
 
+def _escape(text: str) -> str:
+    return _MD_PUNCTUATION.sub(r"\\\1", html.escape(text, quote=False))
+
+
 def md(value: Any) -> str:
     """Inline text safe to place anywhere in Markdown: no HTML, no Markdown syntax."""
-    text = html.escape(str(value), quote=False)
-    text = _MD_PUNCTUATION.sub(r"\\\1", text)
-    return " ".join(text.split())
+    return " ".join(_escape(str(value)).split())
 
 
 def md_cell(value: Any) -> str:
@@ -55,20 +60,93 @@ def front_title(value: Any) -> str:
     return json.dumps(html.escape(" ".join(str(value).split()), quote=True), ensure_ascii=False)
 
 
-def demote(body: str, levels: int = 3) -> str:
-    """Push a lesson's own headings below the page's (h1 page, h2 section, h3 lesson)."""
-    out: list[str] = []
+def shift_headings(body: str, top: int = 4) -> str:
+    """Fit an author's headings under the page's: the shallowest becomes h`top`, none skips a level.
+
+    Lessons sit under h3 (h1 page, h2 section, h3 lesson), so an author's
+    `###` (or `#`) becomes h4, the next level down h5, and so on; a heading
+    never goes more than one level below the one before it (valid order for
+    screen readers), and never below h6.
+    """
+    lines = body.splitlines()
     fenced = False
-    for line in body.splitlines():
+    found: list[tuple[int, int]] = []  # (line index, author level)
+    for i, line in enumerate(lines):
         if _FENCE.match(line.lstrip()):
             fenced = not fenced
         elif not fenced:
             match = _HEADING.match(line)
             if match:
-                depth = min(len(match.group(1)) + levels, 6)
-                line = "#" * depth + line[len(match.group(1)):]
-        out.append(line)
-    return "\n".join(out).strip("\n")
+                found.append((i, len(match.group(1))))
+    if found:
+        ranks = {level: rank for rank, level in enumerate(sorted({level for _, level in found}))}
+        previous = top - 1
+        for i, level in found:
+            depth = min(top + ranks[level], previous + 1, 6)
+            lines[i] = "#" * depth + lines[i][level:]
+            previous = depth
+    return "\n".join(lines).strip("\n")
+
+
+def demote(body: str, levels: int = 3) -> str:
+    """`shift_headings` under an h`levels` heading (kept for templates that say how deep they are)."""
+    return shift_headings(body, levels + 1)
+
+
+class PageText:
+    """Module text for one page: references and glossary links resolved, relative to the page."""
+
+    def __init__(self, facts: SiteFacts, prefix: str, lang: str = "en") -> None:
+        self.facts = facts
+        self.prefix = prefix  # from the page to the site root, e.g. "../"
+        self.lang = lang
+
+    def cite(self, ref_id: str) -> str:
+        ref = self.facts.references.get(ref_id)
+        if ref is None:  # validation refuses this; render the id plainly rather than fail
+            return md(ref_id)
+        return f"[{md(ref.cite_as)}](<{md_url(ref.url)}>)"
+
+    def term_link(self, match: re.Match[str]) -> str:
+        return f"[{match.group(1)}]({self.prefix}glossary.md#{md_url(match.group(2))})"
+
+    def block(self, body: str, top: int = 4) -> str:
+        """Markdown from a module (checked safe when loaded), headings fitted under h`top - 1`."""
+        text = REF.sub(lambda m: self.cite(m.group(1)), body) if "{ref:" in body else body
+        if "glossary:" in text:
+            text = GLOSSARY_LINK.sub(self.term_link, text)
+        return shift_headings(text, top)
+
+    def inline(self, value: Any) -> str:
+        """Plain text (facilitator notes, talking points) escaped like `md`, with references linked."""
+        text = " ".join(str(value).split())
+        if "{ref:" not in text:
+            return _escape(text)
+        out, last = [], 0
+        for m in REF.finditer(text):
+            out += [_escape(text[last:m.start()]), self.cite(m.group(1))]
+            last = m.end()
+        out.append(_escape(text[last:]))
+        return "".join(out)
+
+
+def cited(module: Module) -> list[str]:
+    """Reference ids a module cites, in order of first citation."""
+    seen: dict[str, None] = {}
+    for _, text in module_texts(module):
+        if "{ref:" in text:
+            for m in REF.finditer(text):
+                seen.setdefault(m.group(1), None)
+    for lesson in module.lessons:  # facilitator scripts may cite too
+        if lesson.facilitator:
+            for text in [*lesson.facilitator.talking_points, lesson.facilitator.question]:
+                for m in REF.finditer(text):
+                    seen.setdefault(m.group(1), None)
+    return list(seen)
+
+
+def handout_path(module_id: str, handout_id: str) -> str:
+    return f"handouts/{module_id}/{handout_id}.md"
 
 
 def _env() -> Environment:
@@ -104,9 +182,13 @@ def module_view(module: Module, lang: str) -> ModuleView:
     def english_objective(o: Any) -> str:
         return f"**{o.verb.capitalize()}** {md(o.text)}"
 
-    lessons = [{"title": l.title, "body": l.body, "minutes": l.minutes} for l in module.lessons]
+    lessons = [
+        {"title": l.title, "body": l.body, "minutes": l.minutes, "script": l.facilitator} for l in module.lessons
+    ]
+    handouts = {h.id: h for h in module.handouts}
     activities = [
-        {"title": a.title, "instructions": a.instructions, "minutes": a.minutes, "kind": a.kind, "tips": a.facilitator_tips}
+        {"title": a.title, "instructions": a.instructions, "minutes": a.minutes, "kind": a.kind,
+         "tips": a.facilitator_tips, "self_study": a.self_study, "handouts": [handouts[h] for h in a.handouts if h in handouts]}
         for a in module.activities
     ]
     objectives = [english_objective(o) for o in module.objectives]
@@ -148,14 +230,35 @@ def page_path(module_id: str) -> str:
     return f"modules/{module_id}.md"
 
 
+def glossary_terms(plan: Plan, facts: SiteFacts, t: Strings) -> list[Term]:
+    """The site's glossary: built-in terms, the terms of every module in the plan and any term
+    a planned module links to (defined elsewhere), sorted by term."""
+    terms: dict[str, Term] = {}
+    for item in t.get("glossary_terms", []):  # the site language's built-in terms, English fallback
+        term_id = str(item.get("id") or re.sub(r"[^a-z0-9]+", "-", str(item["term"]).lower()).strip("-"))
+        terms[term_id] = Term(term_id, str(item["term"]), str(item["definition"]))
+    for module_id in plan.module_ids:
+        module = plan.modules[module_id]
+        for term in module.glossary:
+            terms.setdefault(term.id, Term(term.id, term.term, term.definition, module_id))
+        for _, text in module_texts(module):
+            if "glossary:" in text:
+                for m in GLOSSARY_LINK.finditer(text):
+                    if m.group(2) not in terms and m.group(2) in facts.terms:
+                        terms[m.group(2)] = facts.terms[m.group(2)]
+    return sorted(terms.values(), key=lambda term: (term.term.casefold(), term.id))
+
+
 def render_pages(
     plan: Plan,
     *,
     facilitator: bool = False,
     progress_markdown: str | None = None,
     logo: tuple[str, bytes] | None = None,
+    facts: SiteFacts | None = None,
 ) -> RenderedSite:
-    """Every page of the city's site. Pure: same plan and options → same bytes."""
+    """Every page of the city's site. Pure: same plan, facts and options → same bytes."""
+    facts = facts or SiteFacts()
     city = plan.city
     lang = city.language
     curriculum = plan.curriculum.in_language(lang)
@@ -172,6 +275,7 @@ def render_pages(
         "t": t, "plan": plan, "city": city, "curriculum": curriculum, "facilitator": facilitator,
         "lang": lang, "language_name": language_name, "kept": kept, "sessions": sessions,
         "ics_name": f"{city.id}.ics", "asset_dir": ASSET_DIR, "page_path": page_path,
+        "handout_path": handout_path, "facts": facts, "check_current": CHECK_CURRENT,
     }
 
     def render(template: str, **extra: Any) -> bytes:
@@ -184,10 +288,20 @@ def render_pages(
     for module_id in plan.module_ids:
         view = module_view(plan.modules[module_id], lang)
         view.roles = roles_of.get(module_id, [])
-        files[page_path(module_id)] = render("module.md.j2", view=view, m=view.module)
+        module = view.module
+        example = module.worked_example
+        files[page_path(module_id)] = render(
+            "module.md.j2", view=view, m=module, tx=PageText(facts, "../", lang),
+            references=[facts.references[r] for r in cited(module) if r in facts.references],
+            place=facts.places.get(example.place) if example else None,
+        )
+        for handout in module.handouts:
+            files[handout_path(module_id, handout.id)] = render(
+                "handout.md.j2", h=handout, view=view, m=module, tx=PageText(facts, "../../", lang)
+            )
     files["schedule.md"] = render("schedule.md.j2")
     files["about.md"] = render("about.md.j2")
-    files["glossary.md"] = render("glossary.md.j2")
+    files["glossary.md"] = render("glossary.md.j2", terms=glossary_terms(plan, facts, t))
     if progress_markdown:
         files["progress.md"] = progress_markdown.encode("utf-8")
     files[f"{ASSET_DIR}/{city.id}.ics"] = to_ics(plan, sessions)
@@ -207,7 +321,7 @@ def render_pages(
     nav.append({t("about"): "about.md"})
     nav.append({t("glossary"): "glossary.md"})
     site_name = html.escape(city.name + (f" · {t('facilitator_notes')}" if facilitator else ""), quote=True)
-    return RenderedSite(files, nav, ["/modules/"], lang, site_name)
+    return RenderedSite(files, nav, ["/modules/", "/handouts/"], lang, site_name)
 
 
 def _schedule_summary(sessions: dict[str, list[Session]], t: Strings) -> list[str]:

@@ -25,6 +25,7 @@ from typing import Any
 import yaml
 
 from citycourse.errors import BuildError
+from citycourse.references import SiteFacts
 from citycourse.render.freshness import INPUTS_FILE, site_name
 from citycourse.render.i18n import material_language, search_languages
 from citycourse.render.pages import ASSET_DIR, RenderedSite, render_pages
@@ -62,6 +63,7 @@ class BuildRequest:
     progress_markdown: str | None = None
     logo_path: Path | None = None
     inputs_key: str | None = None
+    facts: SiteFacts | None = None  # references, places and glossary terms (`references.site_facts`)
 
     @property
     def name(self) -> str:
@@ -119,6 +121,7 @@ def prepare(
     progress_markdown: str | None = None,
     logo_path: Path | None = None,
     inputs_key: str | None = None,
+    facts: SiteFacts | None = None,
 ) -> BuildJob:
     """Render the pages and compute the content hash (cheap; no MkDocs yet)."""
     if not base_config.is_file():
@@ -131,7 +134,7 @@ def prepare(
         if not logo_path.is_file():
             raise BuildError(f"{plan.city.name}: logo {logo_path} not found", hint="fix branding.logo in the city profile")
         logo = (f"logo{logo_path.suffix.lower()}", logo_path.read_bytes())
-    rendered = render_pages(plan, facilitator=facilitator, progress_markdown=progress_markdown, logo=logo)
+    rendered = render_pages(plan, facilitator=facilitator, progress_markdown=progress_markdown, logo=logo, facts=facts)
     config = site_config(rendered, plan, logo_name=logo[0] if logo else None)
     digest = hashlib.sha256()
     digest.update(_versions().encode())
@@ -286,6 +289,7 @@ def run_request(request: BuildRequest) -> BuildResult:
         progress_markdown=request.progress_markdown,
         logo_path=request.logo_path,
         inputs_key=request.inputs_key,
+        facts=request.facts,
     )
     return run_job(job)
 
