@@ -586,7 +586,7 @@ def load_file(path: Path, kind: str | None = None) -> tuple[BaseModel | None, st
     try:
         model = model_cls.model_validate(data)
     except ValidationError as exc:
-        return None, kind, _pydantic_problems(shown, text, data, exc)
+        return None, kind, problems + _pydantic_problems(shown, text, data, exc)
     if model.id != path.stem:  # type: ignore[attr-defined]
         line, column = locate(text, ["id"])
         problems.append(
