@@ -18,7 +18,7 @@ CITYCOURSE = [sys.executable, "-m", "citycourse"]
 def make_project(root: Path, modules: int, cities: int = 1) -> Path:
     """The shipped project plus `modules` generated modules (deterministic) in one elective pool."""
     root.mkdir(parents=True, exist_ok=True)
-    for name in ("modules", "curricula"):
+    for name in ("modules", "curricula", "references"):
         shutil.copytree(REPO / name, root / name)
     shutil.copy(REPO / "mkdocs.yml", root / "mkdocs.yml")
     template = yaml.safe_load((REPO / "modules" / "smart-city-basics.yaml").read_text(encoding="utf-8"))

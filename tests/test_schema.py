@@ -14,7 +14,9 @@ from citycourse.loading import kind_of
 from citycourse.schemas import SCHEMA_FILES, json_schemas
 
 REPO = Path(__file__).resolve().parent.parent
-SHIPPED = sorted([*(REPO / "modules").glob("*.yaml"), *(REPO / "curricula").rglob("*.yaml")])
+SHIPPED = sorted([
+    *(REPO / "modules").glob("*.yaml"), *(REPO / "curricula").rglob("*.yaml"), *(REPO / "references").rglob("*.yaml"),
+])
 
 
 def as_json_types(value):
@@ -52,4 +54,4 @@ def test_committed_schemas_are_current(invoke, tmp_path):
 
 def test_schema_to_stdout_is_json(invoke):
     result = invoke(["schema"])
-    assert set(json.loads(result.output)) == {"module", "curriculum", "city"}
+    assert set(json.loads(result.output)) == {"module", "curriculum", "city", "reference", "place"}

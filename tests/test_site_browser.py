@@ -24,7 +24,7 @@ def site(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
     project = tmp_path_factory.mktemp("browser") / "project"
     project.mkdir()
-    for name in ("modules", "curricula"):
+    for name in ("modules", "curricula", "references"):
         shutil.copytree(REPO / name, project / name)
     shutil.copy(REPO / "mkdocs.yml", project / "mkdocs.yml")
     out = project / "out"

@@ -23,7 +23,7 @@ CSS_EXTERNAL = re.compile(r"(?:url\(\s*[\"']?|@import\s+[\"'])(?:https?:)?//", r
 
 def copy_project(target: Path) -> Path:
     target.mkdir(parents=True)
-    for name in ("modules", "curricula"):
+    for name in ("modules", "curricula", "references"):
         shutil.copytree(REPO / name, target / name)
     shutil.copy(REPO / "mkdocs.yml", target / "mkdocs.yml")
     return target
