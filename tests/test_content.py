@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 import pytest
@@ -96,3 +97,78 @@ def test_modules_readme_lists_every_module(library):
     text = (REPO / "modules" / "README.md").read_text(encoding="utf-8")
     missing = [m for m in library.modules if f"`{m}`" not in text]
     assert not missing, f"add these modules to modules/README.md: {missing}"
+
+
+# ------------------------------------------------------------------ teaching depth
+
+MIN_WORDS_PER_LESSON_MINUTE = 20
+WORKED_EXAMPLE_WORDS = (300, 600)
+_WORD = re.compile(r"[^\W_]+(?:['’-][^\W_]+)*")
+_LINK_TARGET = re.compile(r"\]\([^)]*\)")
+
+
+def word_count(markdown: str) -> int:
+    """Words a reader reads: link targets and {ref:ID} ids are not counted, a citation counts once."""
+    text = _LINK_TARGET.sub("]", markdown)
+    text = re.sub(r"\{ref:[^}]*\}", " reference ", text)
+    return len(_WORD.findall(text))
+
+
+def depth_report(module) -> dict[str, object]:
+    """One module's teaching depth, as the issue asks to see it."""
+    from citycourse.references import linked_terms
+
+    lesson_minutes = sum(lesson.minutes for lesson in module.lessons)
+    lesson_words = sum(word_count(lesson.body) for lesson in module.lessons)
+    assessed = {n for q in module.assessment.questions for n in q.objectives}
+    assessed |= {n for c in module.assessment.rubric for n in c.objectives}
+    linked = linked_terms(module)
+    return {
+        "words_per_minute": round(lesson_words / lesson_minutes, 1),
+        "worked_example_words": word_count(module.worked_example.body) if module.worked_example else 0,
+        "unassessed_objectives": [n for n in range(1, len(module.objectives) + 1) if n not in assessed],
+        "unlinked_terms": [t.id for t in module.glossary if t.id not in linked],
+        "lessons_without_script": [i + 1 for i, lesson in enumerate(module.lessons) if lesson.facilitator is None],
+        "activities_without_self_study": [i + 1 for i, a in enumerate(module.activities) if not a.self_study.strip()],
+    }
+
+
+def shortfalls(report: dict[str, object]) -> list[str]:
+    low, high = WORKED_EXAMPLE_WORDS
+    out = []
+    if report["words_per_minute"] < MIN_WORDS_PER_LESSON_MINUTE:  # type: ignore[operator]
+        out.append(f"{report['words_per_minute']} lesson words per lesson minute (at least {MIN_WORDS_PER_LESSON_MINUTE})")
+    if not low <= report["worked_example_words"] <= high:  # type: ignore[operator]
+        out.append(f"worked example has {report['worked_example_words']} words ({low}–{high})")
+    for key in ("unassessed_objectives", "unlinked_terms", "lessons_without_script", "activities_without_self_study"):
+        if report[key]:
+            out.append(f"{key.replace('_', ' ')}: {report[key]}")
+    return out
+
+
+SHIPPED_MODULES = sorted((REPO / "modules").glob("*.yaml"))
+
+
+@pytest.mark.parametrize("path", SHIPPED_MODULES, ids=lambda p: p.stem)
+def test_module_depth_report(path: Path):
+    """Per module: ≥ 20 lesson words per lesson minute, a 300–600-word worked example, every objective
+    assessed, every glossary term linked, a facilitator script per lesson, a self-study version per activity."""
+    from citycourse.loading import load_file
+
+    module, _, problems = load_file(path)
+    assert module is not None, "\n".join(map(str, problems))
+    report = depth_report(module)
+    missing = shortfalls(report)
+    assert not missing, f"{path.stem}: " + "; ".join(missing) + f"\n  report: {report}"
+
+
+def test_depth_report_catches_a_shallow_module():
+    """The report itself: the scaffold's module (no scripts, no worked example) falls short on each count."""
+    from citycourse.loading import load_file
+
+    module, _, _ = load_file(REPO / "cli" / "citycourse" / "scaffold" / "modules" / "smart-city-basics.yaml")
+    missing = " ".join(shortfalls(depth_report(module)))
+    for expected in ("lesson words per lesson minute", "worked example has 0 words", "lessons without script: [1, 2, 3]",
+                     "activities without self study: [1]"):
+        assert expected in missing
+    assert word_count("See [the act](https://x.org/a-b) and {ref:ph-data-privacy-act}.") == 5
