@@ -77,12 +77,14 @@ def test_malformed_json_array_names_the_line(setup) -> None:
     assert _dump(url) == before
 
 
-def test_unknown_verb(setup) -> None:
+def test_a_verb_id_that_is_not_an_iri_is_refused(setup) -> None:
     root, exports, url, before = setup
     bad = exports / "verbs.jsonl"
-    bad.write_text(json.dumps(statement(1)) + "\n" + json.dumps(statement(2, verb="liked")) + "\n")
+    liked = statement(2)
+    liked["verb"]["id"] = "liked"
+    bad.write_text(json.dumps(statement(1)) + "\n" + json.dumps(liked) + "\n")
     [problem] = _fails(url, root, [bad]).problems
-    assert problem.line == 2 and "unknown verb" in problem.message and "liked" in problem.message
+    assert problem.line == 2 and problem.message == "verb.id: is 'liked'; xAPI requires an IRI (an absolute address such as http://example.org/x)"
     assert _dump(url) == before
 
 

@@ -26,6 +26,43 @@ class RecordFormat(str, Enum):
     roster = "roster"
 
 
+class DateOrderOpt(str, Enum):
+    dmy = "dmy"
+    mdy = "mdy"
+    ymd = "ymd"
+
+
+class _ImportProgress:
+    """A Rich progress display for long imports (terminal only): bytes read of each file, rows per second."""
+
+    def __init__(self, files: list[Path]) -> None:
+        from rich.progress import (BarColumn, DownloadColumn, Progress, TextColumn, TimeElapsedColumn)
+
+        self.progress = Progress(
+            TextColumn("{task.description}"), BarColumn(), DownloadColumn(),
+            TextColumn("{task.fields[rows]:,} rows · {task.fields[rate]:,.0f} rows/s"), TimeElapsedColumn(),
+            console=err_console, transient=True,
+        )
+        self.tasks: dict[str, Any] = {}
+        self.sizes = {str(f): (f.stat().st_size if f.is_file() else None) for f in files}
+
+    def __enter__(self) -> _ImportProgress:
+        self.progress.start()
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.progress.stop()
+
+    def update(self, name: str, rows: int, position: int | None) -> None:
+        if name not in self.tasks:
+            self.tasks[name] = self.progress.add_task(Path(name).name, total=self.sizes.get(name), rows=0, rate=0.0)
+        task_id = self.tasks[name]
+        task = self.progress.tasks[task_id]
+        elapsed = task.elapsed or 0.0
+        self.progress.update(task_id, completed=position if position is not None else 0, rows=rows,
+                             rate=rows / elapsed if elapsed > 0 else 0.0)
+
+
 class By(str, Enum):
     learner = "learner"
     module = "module"
@@ -77,10 +114,19 @@ def records_import(
     store: StoreOpt = None,
     dry_run: Annotated[bool, typer.Option("--dry-run", help="Read, match and count, then roll back.")] = False,
     allow_quarantine: Annotated[bool, typer.Option("--allow-quarantine", help="Exit 0 even when rows were quarantined.")] = False,
+    date_order: Annotated[Optional[DateOrderOpt], typer.Option(
+        "--date-order", help="How to read numeric dates when every value in a column fits both orders "
+        "(e.g. 11/12/2026): dmy, mdy or ymd. A column with a telling value (13/11/2026) decides for itself.")] = None,
+    sheet: Annotated[Optional[str], typer.Option("--sheet", help="Workbook sheet to read (default: the first).")] = None,
+    max_score: Annotated[Optional[float], typer.Option(
+        "--max-score", min=0.000001, help="The quiz's total points, for exports that give points without a "
+        "maximum (Microsoft Forms' 'Total points').")] = None,
     output: Annotated[str, typer.Option("--output", "-o", help="text or json summary.")] = "text",
     project_dir: ProjectOpt = None,
 ) -> None:
-    """Import FILES in one transaction: all stored or nothing. Exit 1 when rows were quarantined."""
+    """Import FILES (CSV, .xlsx/.ods workbooks, xAPI JSON) in one transaction: all stored or nothing.
+
+    Exit 1 when rows were quarantined."""
     from citycourse.clikit import load_checked
     from citycourse.errors import UsageError
     from citycourse.store import import_files, open_store, redact
@@ -95,16 +141,17 @@ def records_import(
         raise UsageError(f"unknown curriculum {curriculum!r}", hint=f"known: {', '.join(sorted(library.curricula))}")
     titles = {mid: m.title for mid, m in library.modules.items()}
     from citycourse.clikit import is_terminal
+    from citycourse.records.settings import reading_options
 
+    options = reading_options(project.root, library.cities.get(city) if city else None,
+                              date_order=date_order.value if date_order else None, sheet=sheet, max_score=max_score)
     with open_store(url) as opened:
         if is_terminal() and output != "json":
-            with err_console.status("importing...") as status:
-                summary = import_files(
-                    opened, files, titles, fmt=fmt.value, city=city, dry_run=dry_run,
-                    on_batch=lambda name, n: status.update(f"importing {name}: {n:,} rows read"),
-                )
+            with _ImportProgress(files) as progress:
+                summary = import_files(opened, files, titles, fmt=fmt.value, city=city, dry_run=dry_run,
+                                       on_batch=progress.update, options=options)
         else:
-            summary = import_files(opened, files, titles, fmt=fmt.value, city=city, dry_run=dry_run)
+            summary = import_files(opened, files, titles, fmt=fmt.value, city=city, dry_run=dry_run, options=options)
     quarantined = summary.total("quarantined")
     if output == "json":
         console.print_json(json.dumps(summary.to_dict(), ensure_ascii=False))
@@ -121,6 +168,12 @@ def records_import(
             table.add_row("total", "", *(str(summary.total(k)) for k in
                                          ("read", "new", "duplicate", "voided", "quarantined", "skipped")))
         console.print(table)
+        for f in summary.files:
+            for text in f.notes:
+                console.print(f"[dim]note:[/] {text}", highlight=False)
+            if f.skip_reasons:
+                reasons = "; ".join(f"{n} {why}" for why, n in sorted(f.skip_reasons.items(), key=lambda kv: -kv[1]))
+                console.print(f"[dim]skipped in {Path(f.file).name}:[/] {reasons}", highlight=False)
         if summary.cancelled:
             console.print(f"{summary.cancelled} earlier record(s) cancelled by voiding statements")
     if quarantined:

@@ -490,6 +490,31 @@ class CityProfile(Strict):
         return self.languages[0]
 
 
+# ----------------------------------------------------------------- project settings
+
+DateOrder = Literal["dmy", "mdy", "ymd"]
+MoodleState = Literal["completed", "not-completed", "passed", "failed"]
+
+
+class RecordSettings(Strict):
+    date_order: DateOrder | None = Field(
+        None, description="How to read numeric dates when a column's values fit either order (dmy, mdy, ymd)."
+    )
+    moodle_states: dict[NonEmpty, MoodleState] = Field(
+        default_factory=dict,
+        description=(
+            "Completion-state strings of a Moodle site in another language → their meaning, e.g. "
+            "'Selesai': completed; write a teacher override as 'Selesai (diatur oleh {name})'."
+        ),
+    )
+
+
+class ProjectSettings(Strict):
+    """citycourse.yaml at the project root: settings that are the project's, not one city's."""
+
+    records: RecordSettings = Field(default_factory=RecordSettings)
+
+
 KIND_MODELS: dict[str, type[BaseModel]] = {
     "module": Module,
     "curriculum": Curriculum,

@@ -111,7 +111,7 @@ class DateColumns:
 def _reopen(table: Table, context: dict[str, Any] | None) -> Table:
     from citycourse.records.tables import open_table
 
-    return open_table(table.path, context)
+    return open_table(table.path, {"sheet": (context or {}).get("sheet")})  # a fresh pass; not the progress handle
 
 
 def when(text: str, line: int, column: str, order: str = "dmy") -> str | None:

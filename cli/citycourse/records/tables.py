@@ -113,4 +113,7 @@ def open_table(path: Path, context: dict[str, Any] | None = None) -> Table:
     """A CSV or workbook table; `context["sheet"]` picks a workbook sheet."""
     if is_workbook(path):
         return WorkbookFile(path, (context or {}).get("sheet"))
-    return CsvFile(path)
+    table = CsvFile(path)
+    if context is not None:
+        context["handle"] = table.handle  # lets a progress display show the bytes read
+    return table

@@ -693,6 +693,8 @@ _RESULT_HEAD = re.compile(r'\s*\{\s*"(?:statements|more)"\s*:')
 def read(path: Path, context: dict[str, Any] | None = None) -> Iterator[dict[str, Any]]:
     _LIMIT[0] = dt.datetime.now(dt.timezone.utc) + FUTURE_TOLERANCE
     with path.open(encoding="utf-8-sig", newline="") as handle:
+        if context is not None:
+            context["handle"] = handle  # lets a progress display show the bytes read
         head = handle.read(64 * 1024)
         handle.seek(0)
         first = head.lstrip(" \t\r\n")[:1]
@@ -706,6 +708,8 @@ def read(path: Path, context: dict[str, Any] | None = None) -> Iterator[dict[str
             return
         line1 = handle.readline(MAX_STATEMENT + 1)
         handle.seek(0)
+        if len(line1) > MAX_STATEMENT and not line1.endswith("\n"):
+            raise RowError(1, f"line 1 is longer than {MAX_STATEMENT // 1024} KB; not a statement or a JSON Lines file")
         try:
             one_line_object = isinstance(json.loads(line1), dict)
         except ValueError:

@@ -43,6 +43,8 @@ class FileSummary:
     quarantined: int = 0
     skipped: int = 0
     learners: int = 0
+    skip_reasons: dict[str, int] = field(default_factory=dict)  # why rows were read but not evidence
+    notes: list[str] = field(default_factory=list)  # how the file was read (e.g. the date order and why)
 
     def to_dict(self) -> dict[str, Any]:
         return dict(self.__dict__)
@@ -147,6 +149,9 @@ class Importer:
         summary.read += 1
         if kind == "skip":
             summary.skipped += 1
+            reason = item.get("reason")
+            if reason:
+                summary.skip_reasons[reason] = summary.skip_reasons.get(reason, 0) + 1
             return
         if kind == "void":
             batch.voids[item["target"]] = {"target": item["target"], "key": item["key"], "source": source}
@@ -288,9 +293,14 @@ def import_files(
     fmt: str = "auto",
     city: str | None = None,
     dry_run: bool = False,
-    on_batch: Callable[[str, int], None] | None = None,
+    on_batch: Callable[[str, int, int | None], None] | None = None,
+    options: dict[str, Any] | None = None,
 ) -> ImportSummary:
-    """Import every file in one transaction. RecordError (store unchanged) on any unreadable row."""
+    """Import every file in one transaction. RecordError (store unchanged) on any unreadable row.
+
+    `options` are reading options the readers understand: `sheet`, `date_order`,
+    `project_date_order`, `locale`, `max_score`, `moodle_states`.
+    """
     from citycourse.records.detect import detect, reader_for
 
     problems: list[Problem] = []
@@ -300,7 +310,7 @@ def import_files(
             problems.append(Problem(str(path), "no such file"))
             continue
         try:
-            plan.append((path, detect(path) if fmt == "auto" else fmt))
+            plan.append((path, detect(path, options) if fmt == "auto" else fmt))
         except RowError as exc:
             problems.append(Problem(str(path), exc.message, line=exc.line, hint=exc.hint))
         except OSError as exc:
@@ -308,7 +318,7 @@ def import_files(
     if problems:
         raise RecordError(f"{len(problems)} file(s) cannot be imported; nothing was stored", problems=problems)
     summary = ImportSummary(dry_run=dry_run)
-    context = {"city": city}
+    context: dict[str, Any] = {**(options or {}), "city": city}
     with store.engine.connect() as conn:
         transaction = conn.begin()
         try:
@@ -319,6 +329,7 @@ def import_files(
                 source = str(path)[-500:]
                 batch = _Batch()
                 try:
+                    context["notes"] = file_summary.notes
                     for item in reader_for(file_fmt)(path, context):
                         if problems:
                             continue  # keep checking the file, store nothing
@@ -326,7 +337,9 @@ def import_files(
                         if batch.size >= BATCH:
                             importer.flush(batch, file_summary)
                             if on_batch:
-                                on_batch(str(path), file_summary.read)
+                                handle = context.get("handle")  # set by the reader that opened the file
+                                position = handle.buffer.tell() if handle is not None and not handle.closed else None
+                                on_batch(str(path), file_summary.read, position)
                     if not problems:
                         importer.flush(batch, file_summary)
                 except RowError as exc:

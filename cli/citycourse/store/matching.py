@@ -71,6 +71,11 @@ class Matcher:
 
     def learner(self, item: dict[str, Any]) -> tuple[str | None, str]:
         """(email, reason when None); readers already normalised `email` when it is one."""
+        if item.get("anonymous"):
+            return None, ("anonymous response: the form did not record who answered (in Microsoft Forms, "
+                          "set 'Record name' before the next cohort)")
+        if item.get("unmatched_reason"):
+            return None, item["unmatched_reason"]
         learner_id = item.get("learner_id")
         if learner_id and learner_id in self.by_id:
             return self.by_id[learner_id], ""
