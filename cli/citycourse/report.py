@@ -106,8 +106,9 @@ class Progress:
 class ProgressStream:
     """Progress read from the store while it is written: memory does not grow with learners or records.
 
-    The aggregates (totals, modules, roles) take one streaming pass over the
-    learners and are kept; `iter_learners()` streams them again, one at a time.
+    The first full pass over `iter_learners()` also counts the aggregates
+    (totals, modules, roles), so a writer that needs both (JSON) reads the
+    store once; asking for an aggregate first takes a pass of its own.
     """
 
     def __init__(self, plan: Plan, store: Store) -> None:
@@ -116,15 +117,21 @@ class ProgressStream:
         self._summary: _Tally | None = None
 
     def iter_learners(self) -> Iterator[LearnerProgress]:
-        return learners(self.plan, self.store)
+        if self._summary is not None:
+            yield from learners(self.plan, self.store)
+            return
+        tally = _Tally(self.plan)
+        for status, lp in _judged(self.plan, self.store):
+            tally.add(status, lp)
+            yield lp
+        tally.finish()
+        self._summary = tally
 
     def _tally(self) -> _Tally:
         if self._summary is None:
-            tally = _Tally(self.plan)
-            for lp in self.iter_learners():
-                tally.add(lp)
-            tally.finish(self.store.module_stats(self.plan.city.id))
-            self._summary = tally
+            for _ in self.iter_learners():
+                pass
+        assert self._summary is not None
         return self._summary
 
     @property
@@ -171,23 +178,28 @@ class _Judge:
     def __call__(self, status: LearnerStatus) -> LearnerProgress:
         person = status.learner
         role = person.role if person.role in self.tracks else UNASSIGNED
-        modules = {m: COMPLETE if done else IN_PROGRESS for m, done in status.modules}
+        modules = {m: COMPLETE if done else IN_PROGRESS for m, done, _ in status.modules}
         lp = LearnerProgress(person.email, person.name or "", role, modules)
         track = self.tracks.get(role)
         if track is not None:
             required, lp.required_total, electives, lp.electives_needed = track
-            done = [m for m, ok in status.modules if ok]
+            done = [m for m, ok, _ in status.modules if ok]
             lp.required_done = sum(1 for m in done if m in required)
             lp.electives_done = sum(1 for m in done if m in electives)
             lp.track_complete = lp.required_done == lp.required_total and lp.electives_done >= lp.electives_needed
         return lp
 
 
-def learners(plan: Plan, store: Store) -> Iterator[LearnerProgress]:
-    """Everyone in `plan.city` (roster city or records imported with --city), sorted by email, streamed."""
+def _judged(plan: Plan, store: Store) -> Iterator[tuple[LearnerStatus, LearnerProgress]]:
     judge = _Judge(plan)
     for status in store.statuses(plan.city.id, pass_rule(plan)):
-        yield judge(status)
+        yield status, judge(status)
+
+
+def learners(plan: Plan, store: Store) -> Iterator[LearnerProgress]:
+    """Everyone in `plan.city` (roster city or records imported with --city), sorted by email, streamed."""
+    for _, lp in _judged(plan, store):
+        yield lp
 
 
 class _Tally:
@@ -200,13 +212,21 @@ class _Tally:
         self.role_complete: Counter[str] = Counter()
         self.completed: Counter[str] = Counter()  # assigned learners who completed the module
         self.unassigned_with: Counter[str] = Counter()  # learners without a role who have evidence for it
+        self.started: Counter[str] = Counter()  # learners with any evidence for the module
+        self.score_sum: Counter[str] = Counter()  # of learners' best scores, for the average
+        self.scored: Counter[str] = Counter()
         self.learners = 0
         self.track_complete = 0
         self.modules: list[dict[str, Any]] = []
         self.roles: list[dict[str, Any]] = []
         self.warnings: list[str] = []
 
-    def add(self, lp: LearnerProgress) -> None:
+    def add(self, status: LearnerStatus, lp: LearnerProgress) -> None:
+        for module_id, _, best in status.modules:
+            self.started[module_id] += 1
+            if best is not None:
+                self.score_sum[module_id] += best
+                self.scored[module_id] += 1
         self.learners += 1
         self.members[lp.role] += 1
         if lp.track_complete:
@@ -225,20 +245,19 @@ class _Tally:
     def totals(self) -> dict[str, int]:
         return {"learners": self.learners, "track_complete": self.track_complete}
 
-    def finish(self, stats: dict[str, Any]) -> None:
+    def finish(self) -> None:
         plan = self.plan
         for module_id in plan.module_ids:
             module = plan.modules[module_id]
             assigned = self.unassigned_with[module_id] + sum(
                 self.members[role] for role, ids in self.role_modules.items() if module_id in ids)
             done = self.completed[module_id]
-            stat = stats.get(module_id)
-            average = stat.average_score if stat is not None else None
+            scored = self.scored[module_id]
             self.modules.append({
                 "id": module_id, "title": module.title, "pass_mark": module.assessment.pass_mark,
-                "learners": assigned, "started": stat.started if stat is not None else 0,
+                "learners": assigned, "started": self.started[module_id],
                 "completed": done, "percent": _pct(done, assigned),
-                "average_score": round(average, 3) if average is not None else None,
+                "average_score": round(self.score_sum[module_id] / scored, 3) if scored else None,
             })
         for role_plan in plan.roles:
             role, members, complete = role_plan.role, self.members[role_plan.role], self.role_complete[role_plan.role]
@@ -263,10 +282,10 @@ def compute(plan: Plan, store: Store) -> Progress:
     """Progress with every learner in memory (one streaming pass); see `ProgressStream` for large cities."""
     tally = _Tally(plan)
     kept = []
-    for lp in learners(plan, store):
-        tally.add(lp)
+    for status, lp in _judged(plan, store):
+        tally.add(status, lp)
         kept.append(lp)
-    tally.finish(store.module_stats(plan.city.id))
+    tally.finish()
     return Progress(plan, kept, tally.modules, tally.roles, tally.warnings)
 
 
@@ -375,20 +394,61 @@ def _head(progress: View) -> dict[str, Any]:
 
 
 _LEARNERS_SLOT = "\x00learners\x00"
+#: learners' JSON is kept in memory up to this size, then in a temporary file
+SPOOL_BYTES = 8 << 20
+
+
+def _learner_json(lp: LearnerProgress, lines: dict[tuple[str, str], str]) -> str:
+    """`json.dumps(lp.to_dict(), indent=2)` nested two levels deep, written by hand: the indenting
+    encoder is pure Python and was most of the time of a large report (a test checks the two agree).
+    `lines` caches the few distinct `"module": "state"` lines."""
+    from json.encoder import encode_basestring as enc  # the C encoder, as json.dumps(ensure_ascii=False) uses
+
+    pad = "\n      "
+    if lp.status:
+        parts = []
+        for pair in sorted(lp.status.items()):
+            line = lines.get(pair)
+            if line is None:
+                line = lines[pair] = f"{pad}  {enc(pair[0])}: {enc(pair[1])}"
+            parts.append(line)
+        modules = "{" + ",".join(parts) + pad + "}"
+    else:
+        modules = "{}"
+    percent = lp.percent
+    return (
+        f"{{{pad}\"email\": {enc(lp.email)},{pad}\"name\": {enc(lp.name)},{pad}\"role\": {enc(lp.role)},"
+        f"{pad}\"required\": {{{pad}  \"done\": {lp.required_done},{pad}  \"of\": {lp.required_total}{pad}}},"
+        f"{pad}\"electives\": {{{pad}  \"done\": {lp.electives_done},{pad}  \"needed\": {lp.electives_needed}{pad}}},"
+        f"{pad}\"percent\": {'null' if percent is None else repr(percent)},"
+        f"{pad}\"track_complete\": {'true' if lp.track_complete else 'false'},"
+        f"{pad}\"modules\": {modules}\n    }}"
+    )
 
 
 def write_json(progress: View, out: IO[str]) -> None:
-    """The same text as `json.dumps(progress.to_dict(), indent=2)`, with learners written one at a time."""
-    doc = {**_head(progress), "learners": _LEARNERS_SLOT, "modules": progress.modules, "roles": progress.roles}
-    before, after = json.dumps(doc, indent=2, ensure_ascii=False).split(json.dumps(_LEARNERS_SLOT), 1)
-    out.write(before)
-    first = True
-    for lp in progress.iter_learners():
-        item = json.dumps(lp.to_dict(), indent=2, ensure_ascii=False).replace("\n", "\n    ")
-        out.write(("[\n    " if first else ",\n    ") + item)
-        first = False
-    out.write("[]" if first else "\n  ]")
-    out.write(after + "\n")
+    """The same text as `json.dumps(progress.to_dict(), indent=2)`, learners written one at a time.
+
+    Totals come before the learners in the document but are only known after
+    them, so the learners go to a spool first (memory up to SPOOL_BYTES, then
+    a temporary file) and the store is read once.
+    """
+    import shutil
+    import tempfile
+
+    with tempfile.SpooledTemporaryFile(max_size=SPOOL_BYTES, mode="w+", encoding="utf-8") as spool:
+        first = True
+        lines: dict[tuple[str, str], str] = {}
+        for lp in progress.iter_learners():
+            spool.write(("[\n    " if first else ",\n    ") + _learner_json(lp, lines))
+            first = False
+        spool.write("[]" if first else "\n  ]")
+        doc = {**_head(progress), "learners": _LEARNERS_SLOT, "modules": progress.modules, "roles": progress.roles}
+        before, after = json.dumps(doc, indent=2, ensure_ascii=False).split(json.dumps(_LEARNERS_SLOT), 1)
+        out.write(before)
+        spool.seek(0)
+        shutil.copyfileobj(spool, out)
+        out.write(after + "\n")
 
 
 def to_json(progress: View) -> str:

@@ -4,7 +4,7 @@ One module per concern:
 
 - `schema`: tables and versioned migrations;
 - `db`: `open_store()` and `Store`, whose typed methods (`learners`,
-  `evidence`, `statuses`, `module_stats`) are what reports use;
+  `evidence`, `statuses`) are what reports use;
 - `matching`: which learner and module a record is about;
 - `importer`: the one-transaction import (`import_files`) and its summaries;
 - `mappings`, `quarantine`: title → module mappings and unmatched rows;
@@ -19,7 +19,7 @@ from citycourse.store.db import Store, open_store, redact
 from citycourse.store.importer import FileSummary, ImportSummary, import_files
 from citycourse.store.mappings import add_mapping, list_mappings, remove_mapping
 from citycourse.store.quarantine import list_quarantine, retry_quarantine
-from citycourse.store.queries import Evidence, Learner, LearnerStatus, ModuleStats, MoveOn, PassRule
+from citycourse.store.queries import Evidence, Learner, LearnerStatus, MoveOn, PassRule
 from citycourse.store.schema import (
     BATCH,
     IGNORE,
@@ -38,7 +38,7 @@ from citycourse.store_location import ENV_STORE, default_url, normalise_url, sql
 
 __all__ = [
     "BATCH", "ENV_STORE", "IGNORE", "MIGRATIONS", "SCHEMA_VERSION", "Evidence", "FileSummary", "ImportSummary",
-    "Learner", "LearnerStatus", "ModuleStats", "MoveOn", "PassRule", "Store", "add_mapping", "default_url",
+    "Learner", "LearnerStatus", "MoveOn", "PassRule", "Store", "add_mapping", "default_url",
     "import_files", "imports", "learners", "list_mappings", "list_quarantine", "mappings", "metadata", "migrate",
     "normalise_url", "open_store", "quarantine", "records", "redact", "remove_mapping", "retry_quarantine",
     "sqlite_missing", "voids",

@@ -11,7 +11,7 @@ from sqlalchemy.engine import Engine
 
 from citycourse.errors import UsageError
 from citycourse.store import queries
-from citycourse.store.queries import Evidence, Learner, LearnerStatus, ModuleStats, PassRule
+from citycourse.store.queries import Evidence, Learner, LearnerStatus, PassRule
 from citycourse.store.schema import V1_TABLES, imports, learners, migrate, records, schema_version
 from citycourse.store_location import normalise_url
 
@@ -75,9 +75,6 @@ class Store:
     def statuses(self, city: str, rule: PassRule) -> Iterator[LearnerStatus]:
         """Each of `learners(city)` with their modules judged done or not by `rule`, in SQL."""
         return queries.statuses(self.engine, city, rule)
-
-    def module_stats(self, city: str) -> dict[str, ModuleStats]:
-        return queries.module_stats(self.engine, city)
 
     def dump(self) -> dict[str, list[tuple[Any, ...]]]:
         """Every table's content without surrogate ids, sorted (tests compare stores with it)."""

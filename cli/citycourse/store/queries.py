@@ -11,9 +11,7 @@ caller can handle one learner at a time:
   best score, a pass without a score?, a fail?, how many records, the last
   timestamp (undated records count; they just have no timestamp);
 - `statuses`: the same grouped per learner with each module judged *done* in
-  SQL by a `PassRule` (the curriculum's `move_on` and the modules' pass marks);
-- `module_stats`: per module, how many learners started it and their average
-  best score.
+  SQL by a `PassRule` (the curriculum's `move_on` and the modules' pass marks).
 
 Emails sort bytewise (`COLLATE "C"` on PostgreSQL, SQLite's default BINARY),
 which is the order Python's `sorted()` gives, on both databases.
@@ -22,8 +20,9 @@ which is the order Python's `sorted()` gives, on both databases.
 from __future__ import annotations
 
 from collections.abc import Iterator, Mapping
+from contextlib import contextmanager
 from dataclasses import dataclass
-from itertools import groupby
+from itertools import chain, groupby
 from typing import Any, Literal
 
 from sqlalchemy import Float, and_, case, cast, func, literal, or_, select, union
@@ -37,6 +36,9 @@ MoveOn = Literal["completed", "passed", "completed-and-passed", "completed-or-pa
 EPSILON = 1e-9
 #: rows fetched per round trip while streaming
 YIELD_PER = 2000
+#: SQLite page cache while reading for a report, in KiB: the import's 32 MB cache (kept for the key index)
+#: would let the GROUP BY sorter grow with the store instead of spilling to its temporary file
+READ_CACHE_KIB = 4096
 
 
 @dataclass(frozen=True, slots=True)
@@ -73,17 +75,10 @@ class PassRule:
 
 @dataclass(frozen=True, slots=True)
 class LearnerStatus:
-    """One learner and every module they have evidence for, judged: ((module id, done), ...) by module id."""
+    """One learner and every module they have evidence for: ((module id, done, best score), ...) by module id."""
 
     learner: Learner
-    modules: tuple[tuple[str, bool], ...]
-
-
-@dataclass(frozen=True, slots=True)
-class ModuleStats:
-    module_id: str
-    started: int  # learners with any non-voided evidence
-    average_score: float | None  # mean of the learners' best scores, None when nobody has a score
+    modules: tuple[tuple[str, bool, float | None], ...]
 
 
 # ----------------------------------------------------------------------------- building blocks
@@ -146,8 +141,24 @@ def done_expression(rule: PassRule, ev: Any) -> ColumnElement[Any]:
     return case((done, 1), else_=0)
 
 
-def _stream(conn: Connection, query: Any) -> Any:
-    return conn.execution_options(stream_results=True, yield_per=YIELD_PER).execute(query)
+def _stream(conn: Connection, query: Any) -> Iterator[Any]:
+    """Rows of `query`, fetched YIELD_PER at a time (a server-side cursor on PostgreSQL)."""
+    result = conn.execution_options(stream_results=True, yield_per=YIELD_PER).execute(query)
+    return chain.from_iterable(result.partitions())
+
+
+@contextmanager
+def _small_cache(conn: Connection) -> Iterator[None]:
+    """SQLite: a small page cache (and so sorter memory) for this connection while a report reads."""
+    if conn.dialect.name != "sqlite":
+        yield
+        return
+    before = conn.exec_driver_sql("PRAGMA cache_size").scalar()
+    conn.exec_driver_sql(f"PRAGMA cache_size = -{READ_CACHE_KIB}")
+    try:
+        yield
+    finally:
+        conn.exec_driver_sql(f"PRAGMA cache_size = {int(before)}")
 
 
 # ----------------------------------------------------------------------------- the queries
@@ -171,30 +182,41 @@ def evidence(engine: Engine, city: str) -> Iterator[Evidence]:
 
 
 def statuses(engine: Engine, city: str, rule: PassRule) -> Iterator[LearnerStatus]:
-    """Every person of the city (as `city_people`), each with their modules judged done or not in SQL."""
-    with engine.connect() as conn:
+    """Every person of the city (as `city_people`), each with their modules judged done or not in SQL.
+
+    Two sorted streams merged by email: the city's roster, and the evidence
+    groups (one scan of `records`) with each learner's roster entry joined on.
+    Anyone with evidence for the city is either on its roster or has records
+    imported for it, so the two streams cover exactly `city_people`.
+    """
+    with engine.connect() as conn, _small_cache(conn):
         ev = _evidence_query(city).subquery("ev")
         done = done_expression(rule, ev).label("done")
-        people = _people(city)
-        query = (
-            select(people.c.email, people.c.name, people.c.role, ev.c.module_id, done)
-            .select_from(people.outerjoin(ev, ev.c.email == people.c.email))
-            .order_by(_bytewise(conn, people.c.email), _bytewise(conn, ev.c.module_id))
+        groups = (
+            select(ev.c.email, ev.c.module_id, done, ev.c.best_score, learners.c.name, learners.c.role)
+            .select_from(ev.outerjoin(learners, learners.c.email == ev.c.email))
+            .order_by(_bytewise(conn, ev.c.email), _bytewise(conn, ev.c.module_id))
         )
-        rows = _stream(conn, query)
-        for (email, name, role), group in groupby(rows, key=lambda r: (r[0], r[1], r[2])):
-            modules = tuple((r[3], bool(r[4])) for r in group if r[3] is not None)
-            yield LearnerStatus(Learner(email, name, role), modules)
-
-
-def module_stats(engine: Engine, city: str) -> dict[str, ModuleStats]:
-    """Per module with any evidence for the city (a few hundred rows at most: one per module)."""
-    with engine.connect() as conn:
-        ev = _evidence_query(city).subquery("ev")
-        query = select(ev.c.module_id, func.count(), func.avg(ev.c.best_score)).group_by(ev.c.module_id)
-        return {
-            m: ModuleStats(m, n, None if avg is None else float(avg)) for m, n, avg in conn.execute(query)
-        }
+        roster = (
+            select(learners.c.email, learners.c.name, learners.c.role)
+            .where(learners.c.city == city)
+            .order_by(_bytewise(conn, learners.c.email))
+        )
+        people = iter(_stream(conn, roster))
+        person = next(people, None)
+        for email, rows in groupby(_stream(conn, groups), key=lambda r: r[0]):
+            while person is not None and person[0] < email:
+                yield LearnerStatus(Learner(*person), ())
+                person = next(people, None)
+            if person is not None and person[0] == email:
+                person = next(people, None)
+            first = next(rows)
+            modules = [(first[1], bool(first[2]), first[3])]
+            modules += [(r[1], bool(r[2]), r[3]) for r in rows]
+            yield LearnerStatus(Learner(email, first[4], first[5]), tuple(modules))
+        while person is not None:
+            yield LearnerStatus(Learner(*person), ())
+            person = next(people, None)
 
 
 def count_people(engine: Engine, city: str) -> int:
