@@ -321,3 +321,10 @@ def test_project_without_references_still_validates(deep, invoke):
     edit(deep, MODULE, "        - The charter was written by governments and experts together; see {ref:open-data-charter}.\n", "")
     shutil.rmtree(deep / "references")
     validate(invoke, deep, 0, "1 modules, 1 curricula, 1 cities")
+
+
+def test_model_module_in_the_writing_guide_validates(deep, invoke):
+    readme = (Path(__file__).resolve().parent.parent / "modules" / "README.md").read_text(encoding="utf-8")
+    block = readme.split("## A model module", 1)[1].split("```yaml\n", 1)[1].split("```", 1)[0]
+    write(deep / MODULE, block)
+    validate(invoke, deep, 0)

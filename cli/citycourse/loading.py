@@ -98,6 +98,27 @@ _MAP = "tag:yaml.org,2002:map"
 _SEQ = "tag:yaml.org,2002:seq"
 
 
+class _LeanLoader(SafeLoader):  # type: ignore[misc, valid-type]
+    """The C safe loader with memoised tag resolution for short plain scalars.
+
+    libyaml calls back into Python to resolve every scalar's tag; keys such as
+    `title` or `minutes` repeat in every file, so their answers are kept.
+    Long scalars (lesson text) are resolved as usual, uncached.
+    """
+
+    _tags: dict[str, str] = {}
+
+    def resolve(self, kind: Any, value: Any, implicit: Any) -> Any:
+        if kind is yaml.ScalarNode and implicit[0] and len(value) <= 40:
+            tag = self._tags.get(value)
+            if tag is None:
+                tag = super().resolve(kind, value, implicit)
+                if len(self._tags) < 50_000:
+                    self._tags[value] = tag
+            return tag
+        return super().resolve(kind, value, implicit)
+
+
 class _Fallback(Exception):
     """The lean constructor met something it leaves to PyYAML's own (merge keys, odd keys)."""
 
@@ -111,7 +132,7 @@ def _load_lean(text: str) -> tuple[Any, bool]:
     mapping is built flags a duplicate key for free. Only for files without
     anchors: an alias would be built once per use.
     """
-    loader = SafeLoader(text)
+    loader = _LeanLoader(text)
     try:
         node = loader.get_single_node()
         if node is None:
@@ -683,9 +704,28 @@ def load_library(paths: Iterable[Path], *, check: bool = True, cache: ParseCache
     With a `cache`, files whose bytes are unchanged since the last run are not
     parsed again (see `citycourse.parse_cache`).
     """
-    import hashlib
+    import gc
 
     library = Library()
+    # Loading allocates many short-lived YAML nodes while the library keeps every model:
+    # the cyclic GC would rescan those models again and again. Nothing here makes cycles.
+    gc_was_enabled = gc.isenabled()
+    gc.disable()
+    try:
+        _load_files(library, paths, cache)
+    finally:
+        if gc_was_enabled:
+            gc.enable()
+    if cache is not None:
+        cache.save()
+    if check:
+        cross_check(library)
+    return library
+
+
+def _load_files(library: Library, paths: Iterable[Path], cache: ParseCache | None) -> None:
+    import hashlib
+
     for path in collect_files(paths):
         if not path.exists():
             library.problems.add(Problem(_display(path), "file not found", hint="check the path"))
@@ -713,11 +753,6 @@ def load_library(paths: Iterable[Path], *, check: bool = True, cache: ParseCache
             library._add(kind, model, path)
         else:
             library.invalid.add((kind, path.stem))
-    if cache is not None:
-        cache.save()
-    if check:
-        cross_check(library)
-    return library
 
 
 def load_project(project: Project, *, check: bool = True, use_cache: bool = True) -> Library:
