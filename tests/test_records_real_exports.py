@@ -192,3 +192,46 @@ def test_moodle_activity_report_as_xlsx(tmp_path: Path) -> None:
     assert detect(path) == "moodle-activity"
     rows, _ = read_all(path)
     assert len([r for r in rows if r["kind"] == "record"]) == 4
+
+
+def write_ods(path: Path, rows: list[list[str]]) -> Path:
+    """A minimal OpenDocument spreadsheet (what LibreOffice Calc saves), written by hand: zip + content.xml."""
+    import zipfile
+    from xml.sax.saxutils import escape
+
+    cells = "".join(
+        "<table:table-row>" + "".join(
+            f'<table:table-cell office:value-type="string"><text:p>{escape(c)}</text:p></table:table-cell>' for c in row
+        ) + "</table:table-row>" for row in rows
+    )
+    content = (
+        '<?xml version="1.0" encoding="UTF-8"?><office:document-content '
+        'xmlns:office="urn:oasis:names:tc:opendocument:xmlns:office:1.0" '
+        'xmlns:table="urn:oasis:names:tc:opendocument:xmlns:table:1.0" '
+        'xmlns:text="urn:oasis:names:tc:opendocument:xmlns:text:1.0" office:version="1.2">'
+        f'<office:body><office:spreadsheet><table:table table:name="Sheet1">{cells}</table:table>'
+        "</office:spreadsheet></office:body></office:document-content>"
+    )
+    manifest = (
+        '<?xml version="1.0" encoding="UTF-8"?><manifest:manifest '
+        'xmlns:manifest="urn:oasis:names:tc:opendocument:xmlns:manifest:1.0" manifest:version="1.2">'
+        '<manifest:file-entry manifest:full-path="/" manifest:media-type="application/vnd.oasis.opendocument.spreadsheet"/>'
+        '<manifest:file-entry manifest:full-path="content.xml" manifest:media-type="text/xml"/></manifest:manifest>'
+    )
+    with zipfile.ZipFile(path, "w") as z:
+        z.writestr(zipfile.ZipInfo("mimetype"), "application/vnd.oasis.opendocument.spreadsheet")
+        z.writestr("META-INF/manifest.xml", manifest)
+        z.writestr("content.xml", content)
+    return path
+
+
+def test_attendance_sheet_as_ods(tmp_path: Path) -> None:
+    path = write_ods(tmp_path / "attendance.ods", [
+        ["Date", "Email", "Module", "Present"],
+        ["03/04/2026", "lan@x.example", "Open data basics", "yes"],
+        ["13/04/2026", "binh@x.example", "Open data basics", "no"],
+    ])
+    assert detect(path) == "attendance"
+    rows, ctx = read_all(path)
+    assert rows[0]["timestamp"] == "2026-04-03T00:00:00Z" and rows[1]["kind"] == "skip"
+    assert "day first" in ctx["notes"][0]

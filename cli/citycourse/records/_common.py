@@ -63,7 +63,7 @@ class DateColumns:
                         kind = "dmy" if a > 12 >= b else "mdy" if b > 12 >= a else None
                         if kind and kind not in evidence[i]:
                             evidence[i][kind] = (line, cells[i].strip())
-        context = context or {}
+        context = context if context is not None else {}
         name = table.path.name
         self.order: dict[int, str] = {}
         file_orders = {k for found in evidence.values() for k in found}

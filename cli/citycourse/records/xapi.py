@@ -38,6 +38,7 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import json
+import operator
 import re
 from collections.abc import Iterator
 from pathlib import Path
@@ -241,6 +242,7 @@ _DURATION = re.compile(
     r"^P(?!$)(?:\d+(?:[.,]\d+)?Y)?(?:\d+(?:[.,]\d+)?M)?(?:\d+(?:[.,]\d+)?W)?(?:\d+(?:[.,]\d+)?D)?"
     r"(?:T(?=\d)(?:\d+(?:[.,]\d+)?H)?(?:\d+(?:[.,]\d+)?M)?(?:\d+(?:[.,]\d+)?S)?)?$"
 )
+_MAILTO = re.compile(r"^mailto:[^@\s]+@[^@\s]+\.[^@\s]+$", re.IGNORECASE)
 _LIMIT = [dt.datetime.now(dt.timezone.utc) + FUTURE_TOLERANCE]  # refreshed at the start of each file
 
 
@@ -273,6 +275,9 @@ def _iri(value: str, path: str) -> None:
 
 def _agent_rules(agent: Agent | Actor, path: str, group_allowed: bool = True) -> None:
     """Exactly one identifier per Agent; Groups identified by one or anonymous with members."""
+    if (agent.mbox is not UNSET and agent.objectType != "Group" and agent.mbox_sha1sum is UNSET
+            and agent.openid is UNSET and agent.account is UNSET and _MAILTO.match(agent.mbox)):
+        return  # the common case: an Agent with a well-formed mbox
     is_group = getattr(agent, "objectType", UNSET) == "Group"
     if is_group and not group_allowed:
         raise Invalid(f"{path}.objectType", "is 'Group'; a Group's members must be Agents")
@@ -289,7 +294,7 @@ def _agent_rules(agent: Agent | Actor, path: str, group_allowed: bool = True) ->
         found = f"{len(ifis)} ({', '.join(ifis)})" if ifis else "none"
         raise Invalid(path, f"has {found} identifiers; xAPI requires exactly one of mbox, mbox_sha1sum, openid, account")
     if agent.mbox is not UNSET:
-        if not agent.mbox.lower().startswith("mailto:") or normalise_email(agent.mbox) is None:
+        if not _MAILTO.match(agent.mbox) or normalise_email(agent.mbox) is None:
             raise Invalid(f"{path}.mbox", f"is {agent.mbox!r}; xAPI requires 'mailto:' followed by an email address")
     if agent.mbox_sha1sum is not UNSET and not _SHA1.match(agent.mbox_sha1sum):
         raise Invalid(f"{path}.mbox_sha1sum", "is not 40 hexadecimal characters (the SHA-1 of a mailto: IRI)")
@@ -343,9 +348,16 @@ def _result_rules(result: Result, path: str) -> None:
         raise Invalid(f"{path}.duration", f"is {result.duration!r}; xAPI requires an ISO 8601 duration such as PT1H30M")
 
 
+_NOT_ACTIVITY = tuple(f for f in StatementObject.__struct_fields__ if f not in ("objectType", "id", "definition"))
+_not_activity_values = operator.attrgetter(*_NOT_ACTIVITY)
+
+
 def _object_rules(obj: StatementObject, path: str, *, sub: bool) -> str:
     """Check the object by its type; returns the objectType (Activity when absent)."""
     kind = obj.objectType if obj.objectType is not UNSET else "Activity"
+    if (kind == "Activity" and obj.id is not UNSET and _IRI.match(obj.id)
+            and _not_activity_values(obj).count(UNSET) == len(_NOT_ACTIVITY)):
+        return kind  # the common case, checked in one C call
     allowed = {
         "Activity": {"objectType", "id", "definition"},
         "Agent": {"objectType", "name", "mbox", "mbox_sha1sum", "openid", "account"},
@@ -480,7 +492,7 @@ def _when(st: Statement, line: int) -> str | None:
         parsed = _iso_utc(st.stored, "stored")
     else:
         return None
-    return parsed.strftime("%Y-%m-%dT%H:%M:%SZ")
+    return parsed.isoformat()[:19] + "Z"
 
 
 def _who(agent: Agent | Actor) -> dict[str, Any]:
@@ -488,7 +500,8 @@ def _who(agent: Agent | Actor) -> dict[str, Any]:
     found: dict[str, Any] = {"email": None, "learner_id": None,
                              "name": agent.name if agent.name is not UNSET else None}
     if agent.mbox is not UNSET:
-        found["email"] = normalise_email(agent.mbox)
+        mbox = agent.mbox  # validated: mailto: + an address without spaces
+        found["email"] = mbox[7:].lower() if mbox.isascii() else normalise_email(mbox)
     elif agent.mbox_sha1sum is not UNSET:
         found["mbox_sha1sum"] = agent.mbox_sha1sum.lower()
     elif agent.account is not UNSET:
