@@ -23,6 +23,7 @@ RESULT = re.compile(r"^RESULT (\w+) ratio=\d+\.\d\d citycourse_s=[\d.]+ referenc
         ("plan.py", ["--size", "40", "--cities", "3"]),
         ("import_xapi.py", ["--size", "300"]),
         ("reimport.py", ["--size", "300"]),
+        ("progress.py", ["--size", "200", "--rounds", "1", "--no-scale"]),
         ("startup.py", ["--rounds", "1"]),
     ],
 )
