@@ -170,9 +170,9 @@ def test_broken_link_fails_naming_the_page_and_keeps_previous_site(project: Path
     before = tree_digest(out / "puerto-alon")
     path = project / "modules" / "smart-city-basics.yaml"
     text = path.read_text(encoding="utf-8")
-    marker = "      ASEAN leaders set up"
+    marker = "    body: |\n"  # the first lesson's text, whatever the writers put in it
     assert marker in text
-    path.write_text(text.replace(marker, "      See [the missing page](missing-page.md).\n\n" + marker, 1), encoding="utf-8")
+    path.write_text(text.replace(marker, marker + "      See [the missing page](missing-page.md).\n\n", 1), encoding="utf-8")
     result = run_build(project, "--city", "puerto-alon", "--out", str(out))
     assert result.exit_code == 3, result.output
     assert "modules/smart-city-basics.md" in result.output

@@ -163,3 +163,17 @@ def test_shift_headings_never_below_h6() -> None:
     from citycourse.render.pages import shift_headings
 
     assert shift_headings("# A\n## B\n### C\n#### D", 5) == "##### A\n###### B\n###### C\n###### D"
+
+
+def test_translated_built_in_terms_keep_the_english_ids(monkeypatch: pytest.MonkeyPatch) -> None:
+    """A translator may copy glossary_terms without ids; links to glossary.md#track must still land."""
+    from citycourse.references import SiteFacts
+    from citycourse.render import i18n
+    from citycourse.render.pages import glossary_terms
+
+    english = i18n._load("en")["glossary_terms"]
+    translated = [{"term": f"T{i}", "definition": "d"} for i, _ in enumerate(english)]
+    monkeypatch.setitem(i18n._load("vi"), "glossary_terms", translated)
+    plan = type("P", (), {"module_ids": [], "modules": {}})()
+    ids = {term.id for term in glossary_terms(plan, SiteFacts(), i18n.Strings("vi"))}
+    assert ids == {item["id"] for item in english}

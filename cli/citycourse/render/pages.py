@@ -234,8 +234,10 @@ def glossary_terms(plan: Plan, facts: SiteFacts, t: Strings) -> list[Term]:
     """The site's glossary: built-in terms, the terms of every module in the plan and any term
     a planned module links to (defined elsewhere), sorted by term."""
     terms: dict[str, Term] = {}
-    for item in t.get("glossary_terms", []):  # the site language's built-in terms, English fallback
-        term_id = str(item.get("id") or re.sub(r"[^a-z0-9]+", "-", str(item["term"]).lower()).strip("-"))
+    english = Strings("en").get("glossary_terms", [])
+    for i, item in enumerate(t.get("glossary_terms", [])):  # the site language's built-in terms, English fallback
+        # A translation may leave out the ids: the English entry in the same place gives it.
+        term_id = str(item.get("id") or (english[i].get("id") if i < len(english) else "") or f"term-{i + 1}")
         terms[term_id] = Term(term_id, str(item["term"]), str(item["definition"]))
     for module_id in plan.module_ids:
         module = plan.modules[module_id]
