@@ -570,7 +570,9 @@ def statement_items(raw: Any, line: int) -> list[dict[str, Any]]:
     }
     actor = st.actor
     if actor.objectType != "Group":
-        return [{**base, "key": key, **_who(actor)}]
+        base["key"] = key
+        base.update(_who(actor))
+        return [base]
     members = actor.member if actor.member is not UNSET else []
     if not members:
         return [{**base, "key": key, "email": None, "learner_id": None, "name": actor.name or None,
@@ -728,26 +730,38 @@ def read(path: Path, context: dict[str, Any] | None = None) -> Iterator[dict[str
         except ValueError:
             one_line_object = False
         if one_line_object:
-            yield from _lines(handle)
+            with path.open("rb") as binary:  # msgspec decodes bytes directly: no str decoding pass
+                if binary.read(3) != b"\xef\xbb\xbf":
+                    binary.seek(0)
+                if context is not None:
+                    context["handle"] = binary
+                yield from _lines(binary)
         else:
             yield from _items(_values(_Stream(handle)))
 
 
 def _lines(handle: Any) -> Iterator[dict[str, Any]]:
-    """JSON Lines: one statement per line, decoded and typed by msgspec in one step."""
+    """JSON Lines (a binary handle): one statement per line, decoded and typed by msgspec in one step."""
     line_no = 0
+    brace = ord("{")
     while True:
         text = handle.readline(MAX_STATEMENT + 1)
         if not text:
             return
         line_no += 1
-        if len(text) > MAX_STATEMENT and not text.endswith("\n"):
+        if len(text) > MAX_STATEMENT and not text.endswith(b"\n"):
             raise RowError(line_no, f"line is longer than {MAX_STATEMENT // 1024} KB; not a statement")
-        if not text.strip():
-            continue
-        if text.lstrip().startswith('{"statements"'):
-            yield from _items(_values(_Stream(_OneLine(text))))
-            continue
+        if text[0] != brace or text.startswith(b'{"statements"'):
+            stripped = text.strip()
+            if not stripped:
+                continue
+            if stripped.startswith(b'{"statements"'):
+                try:
+                    decoded = text.decode("utf-8")
+                except UnicodeDecodeError as exc:
+                    raise RowError(line_no, f"not UTF-8 at byte {exc.start} of the line") from None
+                yield from _items((value, line_no) for value, _ in _values(_Stream(_OneLine(decoded))))
+                continue
         yield from statement_items(text, line_no)
 
 

@@ -338,7 +338,7 @@ def import_files(
                             importer.flush(batch, file_summary)
                             if on_batch:
                                 handle = context.get("handle")  # set by the reader that opened the file
-                                position = handle.buffer.tell() if handle is not None and not handle.closed else None
+                                position = getattr(handle, "buffer", handle).tell() if handle is not None and not handle.closed else None
                                 on_batch(str(path), file_summary.read, position)
                     if not problems:
                         importer.flush(batch, file_summary)
