@@ -23,7 +23,7 @@ import csv
 import io
 import json
 import os
-from collections import Counter
+from collections import Counter, defaultdict
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from typing import IO, TYPE_CHECKING, Any
@@ -213,7 +213,7 @@ class _Tally:
         self.completed: Counter[str] = Counter()  # assigned learners who completed the module
         self.unassigned_with: Counter[str] = Counter()  # learners without a role who have evidence for it
         self.started: Counter[str] = Counter()  # learners with any evidence for the module
-        self.score_sum: Counter[str] = Counter()  # of learners' best scores, for the average
+        self.score_sum: dict[str, float] = defaultdict(float)  # of learners' best scores, for the average
         self.scored: Counter[str] = Counter()
         self.learners = 0
         self.track_complete = 0

@@ -25,7 +25,7 @@ from sqlalchemy.ext.compiler import compiles
 from sqlalchemy.sql.functions import FunctionElement
 from sqlalchemy.engine import Connection
 
-from citycourse.errors import Problem, RecordError, UsageError
+from citycourse.errors import Problem, RecordError
 from citycourse.records import RowError, normalise_text
 from citycourse.store.db import Store
 from citycourse.store.matching import Matcher

@@ -153,7 +153,7 @@ def _small_cache(conn: Connection) -> Iterator[None]:
     if conn.dialect.name != "sqlite":
         yield
         return
-    before = conn.exec_driver_sql("PRAGMA cache_size").scalar()
+    before = conn.exec_driver_sql("PRAGMA cache_size").scalar_one()
     conn.exec_driver_sql(f"PRAGMA cache_size = -{READ_CACHE_KIB}")
     try:
         yield
@@ -210,10 +210,10 @@ def statuses(engine: Engine, city: str, rule: PassRule) -> Iterator[LearnerStatu
                 person = next(people, None)
             if person is not None and person[0] == email:
                 person = next(people, None)
-            first = next(rows)
-            modules = [(first[1], bool(first[2]), first[3])]
-            modules += [(r[1], bool(r[2]), r[3]) for r in rows]
-            yield LearnerStatus(Learner(email, first[4], first[5]), tuple(modules))
+            modules = []
+            for row in rows:
+                modules.append((row[1], bool(row[2]), row[3]))
+            yield LearnerStatus(Learner(email, row[4], row[5]), tuple(modules))
         while person is not None:
             yield LearnerStatus(Learner(*person), ())
             person = next(people, None)
