@@ -56,8 +56,9 @@ def make_data(root: Path, learners: int, seed: int = 20261125) -> tuple[Path, Pa
     from citycourse.tailor import tailor
 
     project = root / "project"
-    for name in ("modules", "curricula"):
-        shutil.copytree(REPO / name, project / name)
+    for name in ("modules", "curricula", "references"):
+        if (REPO / name).is_dir():
+            shutil.copytree(REPO / name, project / name)
     shutil.copy(REPO / "mkdocs.yml", project / "mkdocs.yml")
     library = load_project(Project(project))
     plan = tailor(library.curricula[CURRICULUM], library.cities[CITY], library.modules, allow_over_budget=True)
