@@ -209,3 +209,14 @@ def test_streaming_reads_learners_one_at_a_time(worked: tuple[Path, str]) -> Non
         assert stream._summary is None  # aggregates only once the pass is complete
         rest = list(learners)
         assert len(rest) == 8 and stream.totals == {"learners": 9, "track_complete": 4}
+
+
+def test_site_page_notes_the_staff_figure_it_used(worked: tuple[Path, str]) -> None:
+    from citycourse.report import site_progress_markdown
+
+    root, url = worked
+    page = site_progress_markdown(plan_for(root), url)
+    assert page is not None
+    assert "| it-officer | 5 | 5 | 4 | 80 | 80 |" in page
+    assert "*Note: it-officer: the roster lists 5 people but Testville's profile counts 2 staff;" in page
+    assert "9 learners with records or on the roster; 4 have completed their track." in page
