@@ -114,8 +114,8 @@ def test_translated_module_appears_translated(built: Path) -> None:
     plan = plan_for(built, "ben-may")
     module = plan.modules["smart-city-basics"]
     html = (built / "out" / "ben-may" / "modules" / "smart-city-basics.html").read_text(encoding="utf-8")
-    assert module.translations["vi"].title in html
-    assert module.translations["vi"].lessons[0].title in html
+    assert module.translations["vi"]["title"].text in html
+    assert module.translations["vi"]["lessons[0].title"].text in html
     assert "Trang chủ" in html  # UI strings in Vietnamese
     assert 'lang="vi"' in html
     # A module without a Vietnamese translation is in English, with a visible note.
@@ -126,7 +126,7 @@ def test_translated_module_appears_translated(built: Path) -> None:
     rimbanusa = plan_for(built, "rimbanusa")
     if "smart-city-basics" in rimbanusa.module_ids and "id" in module.translations:
         html = (built / "out" / "rimbanusa" / "modules" / "smart-city-basics.html").read_text(encoding="utf-8")
-        assert module.translations["id"].title in html
+        assert module.translations["id"]["title"].text in html
         assert "Beranda" in html
 
 

@@ -325,7 +325,7 @@ def _register_extensions() -> None:
     """Commands that live in their own modules (site building, records)."""
     import importlib
 
-    for name in ("citycourse.cli_site", "citycourse.cli_records"):
+    for name in ("citycourse.cli_site", "citycourse.cli_records", "citycourse.cli_translations"):
         try:
             module = importlib.import_module(name)
         except ModuleNotFoundError as exc:

@@ -504,24 +504,6 @@ def _module_rules(shown: str, text: str, module: Module) -> list[Problem]:
                 hint="change `hours` or the `minutes` of lessons/activities/assessment so they agree",
             )
         )
-    for lang, tr in module.translations.items():
-        for name, have, want in (
-            ("lessons", len(tr.lessons), len(module.lessons)),
-            ("activities", len(tr.activities), len(module.activities)),
-            ("objectives", len(tr.objectives), len(module.objectives)),
-        ):
-            if have and have != want:
-                line, column = locate(text, ["translations", lang, name])
-                problems.append(
-                    Problem(
-                        shown,
-                        f"translation {lang!r} has {have} {name} but the module has {want}",
-                        line=line,
-                        column=column,
-                        field=f"translations.{lang}.{name}",
-                        hint="translations are positional: give one entry per original entry, or none",
-                    )
-                )
     problems.extend(_teaching_problems(shown, text, module))
     problems.extend(_markdown_problems(shown, text, module))
     return problems

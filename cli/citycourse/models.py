@@ -199,29 +199,34 @@ class GlossaryTerm(Strict):
     definition: NonEmpty
 
 
-class LessonTranslation(Strict):
-    title: NonEmpty
-    body: NonEmpty
+class TranslatedUnit(Strict):
+    """One unit's text in another language and the English it was made from.
 
-
-class ActivityTranslation(Strict):
-    title: NonEmpty
-    instructions: NonEmpty
-
-
-class ModuleTranslation(Strict):
-    """A module's learner-facing text in another language.
-
-    Lists are positional: lesson N translates lesson N. A partial translation
-    may leave lists empty; the site then falls back to English for them.
+    `source` is the fingerprint (see `fingerprint`) of the English text the
+    translator saw; when the English changes the translation is *stale* and the
+    site shows English instead, unless a trainer set `accepted: true`.
     """
 
-    title: NonEmpty
-    summary: NonEmpty
-    objectives: list[NonEmpty] = Field(default_factory=list)
-    lessons: list[LessonTranslation] = Field(default_factory=list)
-    activities: list[ActivityTranslation] = Field(default_factory=list)
-    assessment_description: str = ""
+    text: NonEmpty
+    source: Annotated[str, StringConstraints(pattern=r"^[0-9a-f]{12}$")] = Field(
+        description="Fingerprint of the English text this translation was made from."
+    )
+    accepted: bool = Field(False, description="A trainer accepts this translation although the English changed.")
+
+    def current_for(self, english: str) -> bool:
+        """True when made from `english` (or accepted): the site may show it."""
+        return self.accepted or self.source == fingerprint(english)
+
+
+def fingerprint(text: str) -> str:
+    """Short, stable hash of an English source text (whitespace at the ends ignored)."""
+    import hashlib
+
+    return hashlib.sha256(text.strip().encode("utf-8")).hexdigest()[:12]
+
+
+#: Per language, unit path (see `citycourse.translations`) → translated unit.
+Translations = dict[LanguageCode, dict[str, TranslatedUnit]]
 
 
 class Module(Strict):
@@ -246,7 +251,9 @@ class Module(Strict):
     facilitator_notes: str = Field("", description="Shown only in the facilitator view.")
     resources: list[Resource] = Field(default_factory=list)
     requires: Requirements = Field(default_factory=Requirements)
-    translations: dict[LanguageCode, ModuleTranslation] = Field(default_factory=dict)
+    translations: Translations = Field(
+        default_factory=dict, description="Per language, unit path → {text, source}; written by `citycourse translations import`."
+    )
 
     @field_validator("focus_areas", "themes", "roles", "prerequisites")
     @classmethod
@@ -340,11 +347,6 @@ class SessionDefaults(Strict):
     minutes_per_session: int = Field(120, ge=30, le=480)
 
 
-class CurriculumTranslation(Strict):
-    title: NonEmpty
-    description: NonEmpty
-
-
 class Curriculum(Strict):
     id: Slug
     title: NonEmpty
@@ -353,14 +355,19 @@ class Curriculum(Strict):
     tracks: dict[Role, Track] = Field(min_length=1)
     completion: Completion = Field(default_factory=Completion)
     sessions: SessionDefaults = Field(default_factory=SessionDefaults)
-    translations: dict[LanguageCode, CurriculumTranslation] = Field(
-        default_factory=dict, description="Title and description in other languages, for city sites."
+    translations: Translations = Field(
+        default_factory=dict, description="Title and description in other languages (unit path → {text, source})."
     )
 
     def in_language(self, lang: str) -> Curriculum:
-        """This curriculum with its title and description in `lang`, when translated."""
-        tr = self.translations.get(lang)
-        return self.model_copy(update={"title": tr.title, "description": tr.description}) if tr else self
+        """This curriculum with its title and description in `lang` where translated and not stale."""
+        units = self.translations.get(lang) or {}
+        update = {
+            name: units[name].text
+            for name in ("title", "description")
+            if name in units and units[name].current_for(getattr(self, name))
+        }
+        return self.model_copy(update=update) if update else self
 
     @property
     def module_ids(self) -> list[str]:

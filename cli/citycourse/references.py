@@ -43,11 +43,10 @@ def module_texts(module: Module) -> Iterator[tuple[list[Any], str]]:
         yield ["activities", i, "instructions"], activity.instructions
         if activity.self_study:
             yield ["activities", i, "self_study"], activity.self_study
-    for lang, tr in module.translations.items():
-        for i, lesson in enumerate(tr.lessons):
-            yield ["translations", lang, "lessons", i, "body"], lesson.body
-        for i, activity in enumerate(tr.activities):
-            yield ["translations", lang, "activities", i, "instructions"], activity.instructions
+    for lang, units in module.translations.items():
+        for unit_path, unit in units.items():
+            if "#p" in unit_path:  # a paragraph of a Markdown field (see citycourse.translations)
+                yield ["translations", lang, unit_path, "text"], unit.text
 
 
 def linked_terms(module: Module) -> set[str]:

@@ -23,6 +23,7 @@ from citycourse.references import CHECK_CURRENT, GLOSSARY_LINK, REF, SiteFacts, 
 from citycourse.render.i18n import Strings
 from citycourse.schedule import Session, schedule, to_ics
 from citycourse.tailor import Plan
+from citycourse.translations import Localized, localize
 
 ASSET_DIR = "assets/citycourse"
 _MD_PUNCTUATION = re.compile(r"([\\`*_{}\[\]()#+\-.!>~])")
@@ -178,41 +179,115 @@ class ModuleView:
     roles: list[str] = field(default_factory=list)
 
 
+EN = '{: lang="en" }'
+_LIST_ITEM = re.compile(r"^\s*(?:[-*+]|\d+[.)])\s")
+
+
+def mark_english(block: str) -> str:
+    """An English paragraph on a page in another language, marked lang="en" (attr_list) for screen readers."""
+    lines = block.split("\n")
+    first = lines[0]
+    if _HEADING.match(first) and len(lines) == 1:
+        return f"{first} {EN}"
+    if _LIST_ITEM.match(first):  # mark every item: the attribute line continues the item before it
+        out: list[str] = []
+        for i, line in enumerate(lines):
+            if i and _LIST_ITEM.match(line):
+                out.append(EN)
+            out.append(line)
+        return "\n".join([*out, EN])
+    if first.startswith(("|", "```", "~~~", ">", "    ")):
+        return block  # tables, code and quotes keep the page's note only
+    return f"{block}\n{EN}"
+
+
+def localized_module(module: Module, lang: str) -> tuple[Module, Localized]:
+    """`module` with every unit in `lang` where a current translation exists; English paragraphs marked."""
+    loc = localize(module, lang)
+    if loc.state in ("english", "none"):
+        return module, loc
+    text = loc.text
+
+    def body(path: str, english: str) -> str:  # rendered as Markdown blocks
+        return "\n\n".join(mark_english(b) if en else b for b, en in loc.blocks(path, english))
+
+    def flat(path: str, english: str) -> str:  # rendered inline (escaped): no attribute lines
+        return "\n\n".join(b for b, _ in loc.blocks(path, english))
+
+    lessons = []
+    for i, lesson in enumerate(module.lessons):
+        script = lesson.facilitator
+        if script is not None:
+            where = f"lessons[{i}].facilitator"
+            script = script.model_copy(update={
+                "talking_points": [text(f"{where}.talking_points[{j}]", p) for j, p in enumerate(script.talking_points)],
+                "question": text(f"{where}.question", script.question), "timing": text(f"{where}.timing", script.timing)})
+        lessons.append(lesson.model_copy(update={"title": text(f"lessons[{i}].title", lesson.title),
+                                                 "body": body(f"lessons[{i}].body", lesson.body), "facilitator": script}))
+    activities = [a.model_copy(update={
+        "title": text(f"activities[{i}].title", a.title), "instructions": body(f"activities[{i}].instructions", a.instructions),
+        "self_study": body(f"activities[{i}].self_study", a.self_study),
+        "facilitator_tips": flat(f"activities[{i}].facilitator_tips", a.facilitator_tips)}) for i, a in enumerate(module.activities)]
+    a = module.assessment
+    assessment = a.model_copy(update={
+        "description": flat("assessment.description", a.description),
+        "questions": [q.model_copy(update={
+            "prompt": text(f"assessment.questions[{i}].prompt", q.prompt),
+            "choices": [text(f"assessment.questions[{i}].choices[{j}]", c) for j, c in enumerate(q.choices)],
+            "answer": text(f"assessment.questions[{i}].answer", q.answer)}) for i, q in enumerate(a.questions)],
+        "rubric": [c.model_copy(update={part: text(f"assessment.rubric[{i}].{part}", getattr(c, part))
+                                        for part in ("criterion", "meets", "partly", "not_yet")})
+                   for i, c in enumerate(a.rubric)]})
+    example = module.worked_example
+    if example is not None:
+        example = example.model_copy(update={"title": text("worked_example.title", example.title),
+                                             "body": body("worked_example.body", example.body)})
+    update = {
+        "title": text("title", module.title), "summary": text("summary", module.summary),
+        "lessons": lessons, "activities": activities, "assessment": assessment, "worked_example": example,
+        "handouts": [h.model_copy(update={"title": text(f"handouts[{h.id}].title", h.title),
+                                          "body": body(f"handouts[{h.id}].body", h.body)}) for h in module.handouts],
+        "glossary": [g.model_copy(update={"term": text(f"glossary[{g.id}].term", g.term),
+                                          "definition": text(f"glossary[{g.id}].definition", g.definition)})
+                     for g in module.glossary],
+        "facilitator_notes": flat("facilitator_notes", module.facilitator_notes),
+    }
+    return module.model_copy(update=update), loc
+
+
+def module_title(module: Module, lang: str) -> str:
+    """The module's title in `lang` when translated and current, else in English."""
+    return localize(module, lang).text("title", module.title)
+
+
 def module_view(module: Module, lang: str) -> ModuleView:
-    def english_objective(o: Any) -> str:
-        return f"**{o.verb.capitalize()}** {md(o.text)}"
+    """The module in the site language; units without a current translation in English, marked."""
+    original = module
+    module, loc = localized_module(module, lang)
+
+    def title_attr(path: str) -> str:
+        return f" {EN}" if loc.state == "partial" and loc.english(path) else ""
 
     lessons = [
-        {"title": l.title, "body": l.body, "minutes": l.minutes, "script": l.facilitator} for l in module.lessons
+        {"title": l.title, "body": l.body, "minutes": l.minutes, "script": l.facilitator,
+         "title_attr": title_attr(f"lessons[{i}].title")} for i, l in enumerate(module.lessons)
     ]
     handouts = {h.id: h for h in module.handouts}
     activities = [
         {"title": a.title, "instructions": a.instructions, "minutes": a.minutes, "kind": a.kind,
-         "tips": a.facilitator_tips, "self_study": a.self_study, "handouts": [handouts[h] for h in a.handouts if h in handouts]}
-        for a in module.activities
+         "tips": a.facilitator_tips, "self_study": a.self_study, "handouts": [handouts[h] for h in a.handouts if h in handouts],
+         "title_attr": title_attr(f"activities[{i}].title")}
+        for i, a in enumerate(module.activities)
     ]
-    objectives = [english_objective(o) for o in module.objectives]
-    if lang == "en":
-        return ModuleView(module, module.title, module.summary, objectives, lessons, activities,
-                          module.assessment.description, "english")
-    tr = module.translations.get(lang)
-    if tr is None:
-        return ModuleView(module, module.title, module.summary, objectives, lessons, activities,
-                          module.assessment.description, "none")
-    complete = True
-    for i, text in enumerate(tr.objectives[: len(objectives)]):
-        objectives[i] = md(text)
-    complete &= len(tr.objectives) >= len(module.objectives)
-    for i, lt in enumerate(tr.lessons[: len(lessons)]):
-        lessons[i] = {**lessons[i], "title": lt.title, "body": lt.body}
-    complete &= len(tr.lessons) >= len(module.lessons)
-    for i, at in enumerate(tr.activities[: len(activities)]):
-        activities[i] = {**activities[i], "title": at.title, "instructions": at.instructions}
-    complete &= len(tr.activities) >= len(module.activities)
-    description = tr.assessment_description or module.assessment.description
-    complete &= bool(tr.assessment_description) or not module.assessment.description
-    return ModuleView(module, tr.title, tr.summary, objectives, lessons, activities, description,
-                      "full" if complete else "partial")
+    objectives = []
+    for i, o in enumerate(original.objectives):
+        path = f"objectives[{i}]"
+        if loc.state in ("full", "partial") and not loc.english(path):
+            objectives.append(md(loc.text(path, "")))
+        else:
+            objectives.append(f"**{o.verb.capitalize()}** {md(o.text)}" + (f"\n  {EN}" if loc.state == "partial" else ""))
+    return ModuleView(module, module.title, module.summary, objectives, lessons, activities,
+                      module.assessment.description, loc.state)
 
 
 @dataclass
@@ -240,7 +315,7 @@ def glossary_terms(plan: Plan, facts: SiteFacts, t: Strings) -> list[Term]:
         term_id = str(item.get("id") or (english[i].get("id") if i < len(english) else "") or f"term-{i + 1}")
         terms[term_id] = Term(term_id, str(item["term"]), str(item["definition"]))
     for module_id in plan.module_ids:
-        module = plan.modules[module_id]
+        module = localized_module(plan.modules[module_id], plan.city.language)[0]
         for term in module.glossary:
             terms.setdefault(term.id, Term(term.id, term.term, term.definition, module_id))
         for _, text in module_texts(module):
@@ -278,6 +353,7 @@ def render_pages(
         "lang": lang, "language_name": language_name, "kept": kept, "sessions": sessions,
         "ics_name": f"{city.id}.ics", "asset_dir": ASSET_DIR, "page_path": page_path,
         "handout_path": handout_path, "facts": facts, "check_current": CHECK_CURRENT,
+        "title_in": lambda m: module_title(m, lang),
     }
 
     def render(template: str, **extra: Any) -> bytes:
