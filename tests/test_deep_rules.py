@@ -328,3 +328,13 @@ def test_model_module_in_the_writing_guide_validates(deep, invoke):
     block = readme.split("## A model module", 1)[1].split("```yaml\n", 1)[1].split("```", 1)[0]
     write(deep / MODULE, block)
     validate(invoke, deep, 0)
+
+
+def test_unknown_reference_in_a_talking_point(deep, invoke):
+    path = edit(deep, MODULE, "experts together; see {ref:open-data-charter}.", "experts together; see {ref:odc}.")
+    validate(
+        invoke, deep, 1,
+        f"{MODULE}:{line_of(path, '{ref:odc}')}:",
+        "unknown reference 'odc'",
+        "field: lessons[0].facilitator.talking_points[1]",
+    )

@@ -49,6 +49,20 @@ def module_texts(module: Module) -> Iterator[tuple[list[Any], str]]:
                 yield ["translations", lang, unit_path, "text"], unit.text
 
 
+def facilitator_texts(module: Module) -> Iterator[tuple[list[Any], str]]:
+    """Facilitator-only plain text that may cite references (rendered escaped, so no glossary links)."""
+    for i, lesson in enumerate(module.lessons):
+        if lesson.facilitator is not None:
+            for j, point in enumerate(lesson.facilitator.talking_points):
+                yield ["lessons", i, "facilitator", "talking_points", j], point
+            yield ["lessons", i, "facilitator", "question"], lesson.facilitator.question
+    for i, activity in enumerate(module.activities):
+        if activity.facilitator_tips:
+            yield ["activities", i, "facilitator_tips"], activity.facilitator_tips
+    if module.facilitator_notes:
+        yield ["facilitator_notes"], module.facilitator_notes
+
+
 def linked_terms(module: Module) -> set[str]:
     """Glossary ids a module's text links to."""
     return {m.group(2) for _, text in module_texts(module) if "glossary:" in text for m in GLOSSARY_LINK.finditer(text)}
@@ -105,7 +119,7 @@ def check_references(library: Library) -> None:
     terms = builtin | set(defined)
     places = _place_names(library)
     for module_id, module in sorted(library.modules.items()):
-        for loc, text in module_texts(module):
+        for loc, text in [*module_texts(module), *facilitator_texts(module)]:
             if "{ref:" in text:
                 for match in REF.finditer(text):
                     if match.group(1) not in library.references:
