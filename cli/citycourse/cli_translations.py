@@ -102,7 +102,9 @@ def status_cmd(
     for language in dict.fromkeys(r.language for r in rows):
         mine = [r for r in rows if r.language == language]
         done = sum(r.complete for r in mine)
-        table = Table("kind", "id", "units", "translated", "missing", "stale", "accepted", "complete",
+        from rich.table import Column
+
+        table = Table("kind", Column("id", no_wrap=True), "units", "translated", "missing", "stale", "accepted", "complete",
                       title=f"{language}: {done} of {len(mine)} complete", title_justify="left")
         for r in mine:
             table.add_row(r.kind, r.id, str(r.units), str(r.translated), str(r.missing),
