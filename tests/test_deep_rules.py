@@ -338,3 +338,19 @@ def test_unknown_reference_in_a_talking_point(deep, invoke):
         "unknown reference 'odc'",
         "field: lessons[0].facilitator.talking_points[1]",
     )
+
+
+def test_lean_loader_matches_pyyaml():
+    """The lean constructor gives exactly what PyYAML's safe loader gives, on every shipped file."""
+    import yaml
+
+    from citycourse.loading import _load_lean
+
+    repo = Path(__file__).resolve().parent.parent
+    files = [*repo.glob("modules/*.yaml"), *repo.glob("curricula/**/*.yaml"), *repo.glob("references/**/*.yaml")]
+    assert len(files) > 30
+    for path in files:
+        text = path.read_text(encoding="utf-8")
+        assert _load_lean(text) == (yaml.load(text, Loader=yaml.CSafeLoader), False), path.name
+    odd = "a: 1\nb: [2.5, true, null, 2027-03-01, 0x10, '3']\nc: {d: ~, 1: x}\n"
+    assert _load_lean(odd)[0] == yaml.safe_load(odd)

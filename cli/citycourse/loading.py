@@ -139,12 +139,16 @@ def _load_lean(text: str) -> tuple[Any, bool]:
             return None, False
         construct = loader.construct_object
         duplicates = False
+        budget = MAX_EXPANDED_NODES  # an anchor the pre-check missed cannot blow up here
 
         def build(node: Any) -> Any:
-            nonlocal duplicates
+            nonlocal duplicates, budget
             tag = node.tag
             if tag == _STR:
                 return node.value
+            budget -= 1
+            if budget < 0:
+                raise _Fallback
             if tag == _MAP:
                 pairs = node.value
                 out: dict[Any, Any] = {}
