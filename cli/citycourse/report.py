@@ -15,6 +15,16 @@ A learner's track (their role in the plan) is complete when every required
 module of the role's plan (required modules and the prerequisites they pull
 in) is done and at least `min_electives` of the track's electives are (capped
 at the number of electives that fitted the city's plan).
+
+Percent of staff divides by the city profile's head-count for the role, or by
+the roster's count when the roster lists more people (with a warning), so it
+is never above 100.
+
+Where it runs: the store groups the records per (learner, module) and judges
+each module done in SQL (`Store.statuses`, the rule above as SQL); this module
+judges tracks one learner at a time and counts module and role figures on the
+way, so nothing here holds more than one learner (`ProgressStream`); `compute`
+keeps them all for small uses.
 """
 
 from __future__ import annotations
