@@ -150,6 +150,9 @@ class Plan:
     roles: list[RolePlan]
     dropped_roles: dict[str, str]
     modules: dict[str, Module]
+    #: Every module a track considered (kept or not) and the prerequisites that blocked one,
+    #: so the site can name a dropped module by its title.
+    considered: dict[str, Module] = field(default_factory=dict)
 
     @property
     def warnings(self) -> list[str]:
@@ -213,15 +216,30 @@ def fit_score(module: Module, city: CityProfile, covered_themes: set[str], hours
     return Score(focus_fit(module, city), level_fit(module, city), new_theme, hours)
 
 
+def inapplicability(module: Module, city: CityProfile, role: str | None) -> str:
+    """Which rule keeps a module out of this city: "maturity", "online", "role", or "" when none.
+
+    The code lets the site say the reason in the reader's language; `inapplicable_reason`
+    says it in English for `plan`."""
+    if module.min_maturity > city.digital_maturity:
+        return "maturity"
+    if module.requires.connectivity == "online" and city.connectivity != "reliable":
+        return "online"
+    if role is not None and role not in module.roles:
+        return "role"
+    return ""
+
+
 def inapplicable_reason(module: Module, city: CityProfile, role: str | None) -> str:
     """Why a module cannot be used in this city (empty when it can)."""
-    if module.min_maturity > city.digital_maturity:
+    rule = inapplicability(module, city, role)
+    if rule == "maturity":
         return (
             f"needs digital maturity {module.min_maturity}; {city.name} is at {city.digital_maturity}"
         )
-    if module.requires.connectivity == "online" and city.connectivity != "reliable":
+    if rule == "online":
         return f"needs reliable internet for live exercises; {city.name} is {city.connectivity}"
-    if role is not None and role not in module.roles:
+    if rule == "role":
         return f"not written for {role} (it targets {', '.join(module.roles)})"
     return ""
 
@@ -434,4 +452,7 @@ def tailor(
             continue
         role_plans.append(_plan_role(role, curriculum, city, modules, allow_over_budget))
     used = {p.id: p.module for r in role_plans for p in r.modules}
-    return Plan(curriculum, city, role_plans, dropped, dict(sorted(used.items())))
+    considered = {d.module_id: modules[d.module_id] for r in role_plans for d in r.decisions if d.module_id in modules}
+    for module_id in list(considered):
+        considered.update((i, modules[i]) for i in prerequisite_closure(module_id, modules))
+    return Plan(curriculum, city, role_plans, dropped, dict(sorted(used.items())), dict(sorted(considered.items())))

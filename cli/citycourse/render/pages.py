@@ -21,6 +21,7 @@ from jinja2 import Environment, FileSystemLoader, StrictUndefined
 from citycourse.models import Module
 from citycourse.references import CHECK_CURRENT, GLOSSARY_LINK, REF, SiteFacts, Term, module_texts
 from citycourse.render.i18n import Strings
+from citycourse.render.langmark import Markup, english
 from citycourse.schedule import Session, schedule, to_ics
 from citycourse.tailor import Plan
 from citycourse.translations import Localized, localize
@@ -36,12 +37,17 @@ def _escape(text: str) -> str:
 
 
 def md(value: Any) -> str:
-    """Inline text safe to place anywhere in Markdown: no HTML, no Markdown syntax."""
+    """Inline text safe to place anywhere in Markdown: no HTML, no Markdown syntax.
+    `Markup` (escaped already, e.g. an English title in a lang span) passes through."""
+    if isinstance(value, Markup):
+        return value
     return " ".join(_escape(str(value)).split())
 
 
 def md_cell(value: Any) -> str:
     """`md` for a table cell (pipes escaped too)."""
+    if isinstance(value, Markup):
+        return value
     return md(value).replace("|", "\\|")
 
 
@@ -255,9 +261,10 @@ def localized_module(module: Module, lang: str) -> tuple[Module, Localized]:
     return module.model_copy(update=update), loc
 
 
-def module_title(module: Module, lang: str) -> str:
-    """The module's title in `lang` when translated and current, else in English."""
-    return localize(module, lang).text("title", module.title)
+def module_title(module: Module, lang: str) -> Markup:
+    """The module's title in `lang` when translated and current, else in English (in a lang="en" span)."""
+    loc = localize(module, lang)
+    return english(loc.text("title", module.title), lang, loc.english("title"))
 
 
 def module_view(module: Module, lang: str) -> ModuleView:
@@ -378,7 +385,7 @@ def render_pages(
                 "handout.md.j2", h=handout, view=view, m=module, tx=PageText(facts, "../../", lang)
             )
     files["schedule.md"] = render("schedule.md.j2")
-    files["about.md"] = render("about.md.j2")
+    files["about.md"] = render("about.md.j2", **about_context(plan, t, kept))
     files["glossary.md"] = render("glossary.md.j2", terms=glossary_terms(plan, facts, t))
     if progress_markdown:
         files["progress.md"] = progress_markdown.encode("utf-8")
@@ -402,12 +409,26 @@ def render_pages(
     return RenderedSite(files, nav, ["/modules/", "/handouts/"], lang, site_name)
 
 
+def about_context(plan: Plan, t: Strings, kept: set[str]) -> dict[str, Any]:
+    """The About page's plain reasons (render/about.py), kept modules linked by title."""
+    from citycourse.render.about import about_roles, dropped_role_reason
+    from citycourse.render.langmark import fill
+
+    lang = plan.city.language
+
+    def title(module: Module) -> Markup:
+        text = module_title(module, lang)
+        return Markup(f"[{text}]({page_path(module.id)})") if module.id in kept else text
+
+    return {"about_roles": about_roles(plan, t, title), "no_staff": dropped_role_reason(plan, t), "fill": fill}
+
+
 def _schedule_summary(sessions: dict[str, list[Session]], t: Strings) -> list[str]:
     out = []
     for role, items in sessions.items():
         if items:
-            out.append(t("schedule_role", role=md(t(f"roles.{role}")), sessions=len(items),
-                         first=t.date(items[0].date, "medium"), last=t.date(items[-1].date, "medium")))
+            out.append(md(t.plural("schedule_role", len(items), role=t(f"roles.{role}"),
+                                   first=t.date(items[0].date, "medium"), last=t.date(items[-1].date, "medium"))))
     return out
 
 
