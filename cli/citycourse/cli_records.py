@@ -9,7 +9,7 @@ from typing import Annotated, Any, Optional
 
 import typer
 
-from citycourse.clikit import ProjectOpt, console, err_console, guarded, open_project
+from citycourse.clikit import CityOpt, ProjectOpt, console, err_console, guarded, open_project
 
 records_app = typer.Typer(help="Import exported training records; map titles to modules; review the quarantine.",
                           no_args_is_help=True)
@@ -263,7 +263,7 @@ def records_quarantine(
 
 
 def progress_cmd(
-    city: Annotated[str, typer.Option("--city", help="City id or path.")],
+    city: CityOpt,
     curriculum: Annotated[Optional[str], typer.Option("--curriculum", help="Curriculum id (default: the only one).")] = None,
     by: Annotated[By, typer.Option("--by", help="learner, module or role.")] = By.learner,
     output: Annotated[ProgressFormat, typer.Option("--format", "-f")] = ProgressFormat.table,
@@ -320,17 +320,19 @@ def _progress_table(progress: Any, by: str) -> None:
 
 
 def certificates_cmd(
-    city: Annotated[str, typer.Option("--city", help="City id or path.")],
+    city: CityOpt,
     out: Annotated[Path, typer.Option("--out", help="Folder for the certificate pages.")],
     curriculum: Annotated[Optional[str], typer.Option("--curriculum", help="Curriculum id (default: the only one).")] = None,
     store: StoreOpt = None,
     project_dir: ProjectOpt = None,
 ) -> None:
     """One printable HTML page per learner who completed their track."""
-    from citycourse.report import write_certificates
+    from citycourse.report import ProgressStream, write_certificates
+    from citycourse.store import open_store
 
-    progress = _progress(city, curriculum, store, project_dir)
-    written = write_certificates(progress, out)
+    plan, url = _plan(city, curriculum, store, project_dir)
+    with open_store(url, create=False) as opened:
+        written = write_certificates(ProgressStream(plan, opened), out)  # one learner at a time
     console.print(f"wrote {len(written)} certificate(s) to {out}")
 
 
@@ -350,15 +352,6 @@ def _plan(city: str, curriculum: str | None, store: str | None, project_dir: Pat
         curriculum = next(iter(library.curricula))
     _, library, cur, cty = plan_inputs(project.root, curriculum, city)
     return tailor(cur, cty, library.modules, allow_over_budget=True), url
-
-
-def _progress(city: str, curriculum: str | None, store: str | None, project_dir: Path | None) -> Any:
-    from citycourse.report import compute
-    from citycourse.store import open_store
-
-    plan, url = _plan(city, curriculum, store, project_dir)
-    with open_store(url, create=False) as opened:
-        return compute(plan, opened)
 
 
 def register(app: typer.Typer) -> None:

@@ -418,6 +418,9 @@ class Branding(Strict):
 
 class Contact(Strict):
     name: NonEmpty
+    fictional: bool = Field(
+        False, description="An invented person: the site adds a marker in its own language, e.g. \"(hư cấu)\"."
+    )
     email: Annotated[str, StringConstraints(pattern=r"^[^@\s]+@[^@\s]+\.[^@\s]+$")]
 
 
@@ -451,6 +454,11 @@ class CityProfile(Strict):
     holidays: list[Holiday] = Field(default_factory=list)
     branding: Branding = Field(default_factory=Branding)
     contact: Contact | None = None
+    strings: dict[str, str] = Field(
+        default_factory=dict,
+        description="UI strings for this city's site, in its language, replacing the built-in ones by key"
+        " (keys as in render/i18n/en.yaml, e.g. fictional_marker, contact, roles.planner).",
+    )
 
     @field_validator("session_start", mode="before")
     @classmethod

@@ -167,6 +167,9 @@ def _env() -> Environment:
     )
     env.filters.update(md=md, md_cell=md_cell, md_url=md_url, demote=demote, front_title=front_title)
     env.filters["hours"] = lambda h: f"{h:g}"
+    # A paragraph or list item shown in English on a page in another language gets lang="en" (attr_list,
+    # on its own line at the block's indentation); an expression, so trim_blocks keeps its newline.
+    env.globals["en_attr"] = lambda english, indent=0: f"\n{' ' * indent}{EN}" if english else ""
     return env
 
 
@@ -183,6 +186,25 @@ class ModuleView:
     assessment_description: str
     translation: str  # full | partial | none | english
     roles: list[str] = field(default_factory=list)
+    loc: Localized | None = None
+    notes_english: bool = False  # the facilitator notes, shown in English
+    description_english: bool = False  # the assessment description, shown in English
+
+    def english(self, path: str, text: str | None = None) -> bool:
+        """True when unit `path` (with `text`: any paragraph of that field) is shown in English
+        on a page in another language: the template marks it lang="en" and notes it is not translated."""
+        if self.loc is None or self.loc.lang == "en":
+            return False
+        if text is None:
+            return self.loc.english(path)
+        return any(en for _, en in self.loc.blocks(path, text))
+
+    def attr(self, path: str, text: str | None = None, classes: str = "") -> str:
+        """An attr_list suffix for a heading or paragraph: its classes, and lang="en" when shown in English."""
+        parts = [classes] if classes else []
+        if self.english(path, text):
+            parts.append('lang="en"')
+        return f" {{: {' '.join(parts)} }}" if parts else ""
 
 
 EN = '{: lang="en" }'
@@ -210,7 +232,7 @@ def mark_english(block: str) -> str:
 def localized_module(module: Module, lang: str) -> tuple[Module, Localized]:
     """`module` with every unit in `lang` where a current translation exists; English paragraphs marked."""
     loc = localize(module, lang)
-    if loc.state in ("english", "none"):
+    if loc.state == "english":
         return module, loc
     text = loc.text
 
@@ -273,17 +295,32 @@ def module_view(module: Module, lang: str) -> ModuleView:
     module, loc = localized_module(module, lang)
 
     def title_attr(path: str) -> str:
-        return f" {EN}" if loc.state == "partial" and loc.english(path) else ""
+        return f" {EN}" if loc.state in ("partial", "none") and loc.english(path) else ""
+
+    def script_english(i: int) -> dict[str, Any]:  # which parts of a lesson's facilitator script are in English
+        script = original.lessons[i].facilitator
+        if script is None or loc.state == "english":
+            return {"any": False, "points": [], "question": False, "timing": False}
+        where = f"lessons[{i}].facilitator"
+        out = {"points": [loc.english(f"{where}.talking_points[{j}]") for j in range(len(script.talking_points))],
+               "question": loc.english(f"{where}.question"), "timing": loc.english(f"{where}.timing")}
+        return {**out, "any": any(out["points"]) or out["question"] or out["timing"]}
+
+    def flat_english(path: str, text: str) -> bool:
+        return loc.state != "english" and bool(text) and any(en for _, en in loc.blocks(path, text))
+
 
     lessons = [
         {"title": l.title, "body": l.body, "minutes": l.minutes, "script": l.facilitator,
-         "title_attr": title_attr(f"lessons[{i}].title")} for i, l in enumerate(module.lessons)
+         "title_attr": title_attr(f"lessons[{i}].title"), "script_english": script_english(i)}
+        for i, l in enumerate(module.lessons)
     ]
     handouts = {h.id: h for h in module.handouts}
     activities = [
         {"title": a.title, "instructions": a.instructions, "minutes": a.minutes, "kind": a.kind,
          "tips": a.facilitator_tips, "self_study": a.self_study, "handouts": [handouts[h] for h in a.handouts if h in handouts],
-         "title_attr": title_attr(f"activities[{i}].title")}
+         "title_attr": title_attr(f"activities[{i}].title"),
+         "tips_english": flat_english(f"activities[{i}].facilitator_tips", original.activities[i].facilitator_tips)}
         for i, a in enumerate(module.activities)
     ]
     objectives = []
@@ -292,9 +329,11 @@ def module_view(module: Module, lang: str) -> ModuleView:
         if loc.state in ("full", "partial") and not loc.english(path):
             objectives.append(md(loc.text(path, "")))
         else:
-            objectives.append(f"**{o.verb.capitalize()}** {md(o.text)}" + (f"\n  {EN}" if loc.state == "partial" else ""))
+            objectives.append(f"**{o.verb.capitalize()}** {md(o.text)}" + (f"\n  {EN}" if loc.state in ("partial", "none") else ""))
     return ModuleView(module, module.title, module.summary, objectives, lessons, activities,
-                      module.assessment.description, loc.state)
+                      module.assessment.description, loc.state, loc=loc,
+                      notes_english=flat_english("facilitator_notes", original.facilitator_notes),
+                      description_english=flat_english("assessment.description", original.assessment.description))
 
 
 @dataclass
@@ -346,7 +385,7 @@ def render_pages(
     city = plan.city
     lang = city.language
     curriculum = plan.curriculum.in_language(lang)
-    t = Strings(lang)
+    t = city_strings(city)
     env = _env()
     sessions = schedule(plan)
     language_name = t.language_name(lang)
@@ -407,6 +446,20 @@ def render_pages(
     nav.append({t("glossary"): "glossary.md"})
     site_name = html.escape(city.name + (f" · {t('facilitator_notes')}" if facilitator else ""), quote=True)
     return RenderedSite(files, nav, ["/modules/", "/handouts/"], lang, site_name)
+
+
+def city_strings(city: Any) -> Strings:
+    """The site's UI strings: the language's, with the city profile's `strings:` over them."""
+    from citycourse.errors import BuildError
+    from citycourse.render.i18n import unknown_overrides
+
+    unknown = unknown_overrides(city.strings)
+    if unknown:
+        raise BuildError(
+            f"{city.name}: unknown key(s) under strings: {', '.join(unknown)}",
+            hint="use the keys of cli/citycourse/render/i18n/en.yaml, e.g. fictional_marker, contact, roles.planner",
+        )
+    return Strings(city.language, city.strings)
 
 
 def about_context(plan: Plan, t: Strings, kept: set[str]) -> dict[str, Any]:
