@@ -90,15 +90,10 @@ class Agent(_Strict):
     account: Account | UnsetType = UNSET
 
 
-class Actor(_Strict):
+class Actor(Agent):
     """An Agent or a Group (xAPI §2.4.2): which one is decided by objectType."""
 
     objectType: Literal["Agent", "Group"] | UnsetType = UNSET
-    name: str | UnsetType = UNSET
-    mbox: str | UnsetType = UNSET
-    mbox_sha1sum: str | UnsetType = UNSET
-    openid: str | UnsetType = UNSET
-    account: Account | UnsetType = UNSET
     member: list[Agent] | UnsetType = UNSET
 
 
