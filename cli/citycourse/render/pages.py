@@ -21,7 +21,7 @@ from jinja2 import Environment, FileSystemLoader, StrictUndefined
 from citycourse.models import Module
 from citycourse.references import CHECK_CURRENT, GLOSSARY_LINK, REF, SiteFacts, Term, module_texts
 from citycourse.render.i18n import Strings
-from citycourse.render.langmark import Markup, english
+from citycourse.render.langmark import Markup, english, fill
 from citycourse.schedule import Session, schedule, to_ics
 from citycourse.tailor import Plan
 from citycourse.translations import Localized, localize
@@ -400,6 +400,10 @@ def render_pages(
         "ics_name": f"{city.id}.ics", "asset_dir": ASSET_DIR, "page_path": page_path,
         "handout_path": handout_path, "facts": facts, "check_current": CHECK_CURRENT,
         "title_in": lambda m: module_title(m, lang),
+        # The curriculum's title and description: marked lang="en" where not translated.
+        "curriculum_title": english(curriculum.title, lang, curriculum.title == plan.curriculum.title),
+        "description_english": lang != "en" and curriculum.description == plan.curriculum.description,
+        "fill": fill,
     }
 
     def render(template: str, **extra: Any) -> bytes:
@@ -425,7 +429,8 @@ def render_pages(
             )
     files["schedule.md"] = render("schedule.md.j2")
     files["about.md"] = render("about.md.j2", **about_context(plan, t, kept))
-    files["glossary.md"] = render("glossary.md.j2", terms=glossary_terms(plan, facts, t))
+    terms = glossary_terms(plan, facts, t)
+    files["glossary.md"] = render("glossary.md.j2", terms=terms, english_terms=english_term_ids(plan, terms, t))
     if progress_markdown:
         files["progress.md"] = progress_markdown.encode("utf-8")
     files[f"{ASSET_DIR}/{city.id}.ics"] = to_ics(plan, sessions)
@@ -448,6 +453,23 @@ def render_pages(
     return RenderedSite(files, nav, ["/modules/", "/handouts/"], lang, site_name)
 
 
+def english_term_ids(plan: Plan, terms: list[Term], t: Strings) -> set[str]:
+    """Glossary terms shown in English on a site in another language (marked lang="en" there):
+    a module's term without a current translation, or a term taken from a module outside the plan."""
+    lang = plan.city.language
+    if lang == "en" or t.lang == "en":
+        return set()
+    built_in = {str(item.get("id")) for item in t.get("glossary_terms", [])}
+    english_ids = set()
+    for term in terms:
+        if term.id in built_in:
+            continue
+        module = plan.modules.get(term.module or "")
+        if module is None or localize(module, lang).english(f"glossary[{term.id}].term"):
+            english_ids.add(term.id)
+    return english_ids
+
+
 def city_strings(city: Any) -> Strings:
     """The site's UI strings: the language's, with the city profile's `strings:` over them."""
     from citycourse.errors import BuildError
@@ -465,7 +487,6 @@ def city_strings(city: Any) -> Strings:
 def about_context(plan: Plan, t: Strings, kept: set[str]) -> dict[str, Any]:
     """The About page's plain reasons (render/about.py), kept modules linked by title."""
     from citycourse.render.about import about_roles, dropped_role_reason
-    from citycourse.render.langmark import fill
 
     lang = plan.city.language
 
@@ -473,7 +494,7 @@ def about_context(plan: Plan, t: Strings, kept: set[str]) -> dict[str, Any]:
         text = module_title(module, lang)
         return Markup(f"[{text}]({page_path(module.id)})") if module.id in kept else text
 
-    return {"about_roles": about_roles(plan, t, title), "no_staff": dropped_role_reason(plan, t), "fill": fill}
+    return {"about_roles": about_roles(plan, t, title), "no_staff": dropped_role_reason(plan, t)}
 
 
 def _schedule_summary(sessions: dict[str, list[Session]], t: Strings) -> list[str]:
