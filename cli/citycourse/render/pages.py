@@ -21,12 +21,14 @@ from jinja2 import Environment, FileSystemLoader, StrictUndefined
 from citycourse.models import Module
 from citycourse.references import CHECK_CURRENT, GLOSSARY_LINK, REF, SiteFacts, Term, module_texts
 from citycourse.render.i18n import Strings
+from citycourse.render.paths import stops_by_module, track_stops
 from citycourse.render.langmark import Markup, english, fill
 from citycourse.schedule import Session, schedule, to_ics
 from citycourse.tailor import Plan
 from citycourse.translations import Localized, localize
 
 ASSET_DIR = "assets/citycourse"
+SEARCH_WORKER = "assets/javascripts/workers/citycourse-search.js"
 _MD_PUNCTUATION = re.compile(r"([\\`*_{}\[\]()#+\-.!>~])")
 _HEADING = re.compile(r"^(#{1,6})(\s)", re.MULTILINE)
 _FENCE = re.compile(r"^(```|~~~)")
@@ -309,7 +311,6 @@ def module_view(module: Module, lang: str) -> ModuleView:
     def flat_english(path: str, text: str) -> bool:
         return loc.state != "english" and bool(text) and any(en for _, en in loc.blocks(path, text))
 
-
     lessons = [
         {"title": l.title, "body": l.body, "minutes": l.minutes, "script": l.facilitator,
          "title_attr": title_attr(f"lessons[{i}].title"), "script_english": script_english(i)}
@@ -388,6 +389,9 @@ def render_pages(
     t = city_strings(city)
     env = _env()
     sessions = schedule(plan)
+    tracks = track_stops(plan, sessions)
+    stops_of = stops_by_module(tracks)
+    dates = {role: {stop.module_id: stop.date for stop in stops} for role, stops in tracks.items()}
     language_name = t.language_name(lang)
     kept = set(plan.module_ids)
     roles_of: dict[str, list[str]] = {}
@@ -410,16 +414,18 @@ def render_pages(
         return env.get_template(template).render(**common, **extra).encode("utf-8")
 
     files: dict[str, bytes] = {}
+    common.update(tracks=tracks, dates=dates)
     files["index.md"] = render("home.md.j2", summaries=_schedule_summary(sessions, t))
     for role_plan in plan.roles:
         files[f"tracks/{role_plan.role}.md"] = render("track.md.j2", role_plan=role_plan)
+        files[f"schedule/{role_plan.role}.md"] = render("schedule_role.md.j2", role=role_plan.role)
     for module_id in plan.module_ids:
         view = module_view(plan.modules[module_id], lang)
         view.roles = roles_of.get(module_id, [])
         module = view.module
         example = module.worked_example
         files[page_path(module_id)] = render(
-            "module.md.j2", view=view, m=module, tx=PageText(facts, "../", lang),
+            "module.md.j2", view=view, m=module, tx=PageText(facts, "../", lang), stops=stops_of.get(module_id, []),
             references=[facts.references[r] for r in cited(module) if r in facts.references],
             place=facts.places.get(example.place) if example else None,
         )
@@ -427,6 +433,9 @@ def render_pages(
             files[handout_path(module_id, handout.id)] = render(
                 "handout.md.j2", h=handout, view=view, m=module, tx=PageText(facts, "../../", lang)
             )
+    for role_plan in plan.roles:
+        files[workbook_path(role_plan.role)] = render("workbook.md.j2", role_plan=role_plan, modules=[
+            workbook_section(files[page_path(m)].decode("utf-8"), m) for m in role_plan.module_ids])
     files["schedule.md"] = render("schedule.md.j2")
     files["about.md"] = render("about.md.j2", **about_context(plan, t, kept))
     terms = glossary_terms(plan, facts, t)
@@ -438,19 +447,50 @@ def render_pages(
     for asset in sorted(assets.iterdir()):
         if asset.is_file():
             files[f"{ASSET_DIR}/{asset.name}"] = asset.read_bytes()
+    # Beside the theme's search worker, which it loads (its lunr path is found relative to /workers/).
+    files[SEARCH_WORKER] = (assets / "workers" / "citycourse-search.js").read_bytes()
     files[f"{ASSET_DIR}/city.css"] = _city_css(city.branding.primary_color).encode("utf-8")
     if logo is not None:
         files[f"{ASSET_DIR}/{logo[0]}"] = logo[1]
 
     nav: list[Any] = [{t("home"): "index.md"}]
-    nav.append({t("tracks"): [{t(f"roles.{r.role}"): f"tracks/{r.role}.md"} for r in plan.roles]})
-    nav.append({t("schedule"): "schedule.md"})
+    # Each track lists its modules, so the sidebar shows where a reader is (navigation.prune keeps
+    # every page's copy of the nav to the open track). A module in several tracks is one page.
+    nav.append({t("tracks"): [
+        {t(f"roles.{r.role}"): [f"tracks/{r.role}.md", *(page_path(m) for m in r.module_ids)]} for r in plan.roles
+    ]})
+    nav.append({t("schedule"): ["schedule.md", *({t(f"roles.{r.role}"): f"schedule/{r.role}.md"} for r in plan.roles)]})
     if progress_markdown:
         nav.append({t("progress"): "progress.md"})
     nav.append({t("about"): "about.md"})
     nav.append({t("glossary"): "glossary.md"})
     site_name = html.escape(city.name + (f" · {t('facilitator_notes')}" if facilitator else ""), quote=True)
-    return RenderedSite(files, nav, ["/modules/", "/handouts/"], lang, site_name)
+    return RenderedSite(files, nav, ["/modules/", "/handouts/", "/workbooks/"], lang, site_name)
+
+
+def workbook_path(role: str) -> str:
+    return f"workbooks/{role}.md"
+
+
+PATH_MARKER = "<!-- citycourse:path -->"
+_FRONT_MATTER = re.compile(r"\A---\n.*?\n---\n", re.DOTALL)
+
+
+def workbook_section(page: str, module_id: str) -> str:
+    """A module page as one section of a workbook: no front matter, no track path, headings one level
+    down (its title an h2 that starts a printed page, anchored `#m-<id>` for the contents)."""
+    body = _FRONT_MATTER.sub("", page, count=1).split(PATH_MARKER, 1)[0]
+    body = shift_headings(body, 2)
+    lines = body.split("\n")
+    for i, line in enumerate(lines):
+        if line.startswith("## "):
+            attrs = f'.cc-wb-module #m-{module_id}'
+            if line.endswith(" }") and "{:" in line:  # already has attributes (e.g. lang)
+                lines[i] = line[:-2] + f" {attrs} }}"
+            else:
+                lines[i] = f"{line} {{: {attrs} }}"
+            break
+    return "\n".join(lines).strip() + "\n"
 
 
 def english_term_ids(plan: Plan, terms: list[Term], t: Strings) -> set[str]:
