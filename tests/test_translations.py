@@ -364,3 +364,20 @@ def test_length_ratio_check_flags_a_truncated_translation(project: Path):
     assert cli("translations", "import", str(po), "-C", str(project)).exit_code == 0
     ratio = lesson_ratios(library_of(project))[(MODULE, "vi")]
     assert ratio < RATIO["vi"][0]
+
+
+def test_a_fingerprint_made_only_of_digits_round_trips(project: Path):
+    """Regression: `source: 617632203719` was written unquoted and read back as a number."""
+    from citycourse.models import fingerprint
+    from citycourse.translations import module_units
+
+    module = library_of(project).modules[MODULE]
+    digits = [u for u in module_units(module) if fingerprint(u.source).isdigit()]
+    assert digits, "the test needs a unit whose fingerprint is all digits (smart-city-basics lessons[1].body#p7)"
+    po = export(project, "ms", MODULE)
+    keep_markers = lambda msgid: re.sub(r"^(#+ |- |\d+\. )?", lambda m: (m.group(0) or "") + "ไทย ", msgid, count=1)
+    fill(po, lambda ctx, msgid: keep_markers(msgid) if ctx.endswith("|" + digits[0].path) else None)
+    result = cli("translations", "import", str(po), "-C", str(project))
+    assert result.exit_code == 0, result.output
+    stored = library_of(project).modules[MODULE].translations["ms"][digits[0].path]
+    assert stored.source == fingerprint(digits[0].source) and stored.source.isdigit()

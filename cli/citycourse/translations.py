@@ -500,7 +500,7 @@ def translations_block(translations: dict[str, dict[str, TranslatedUnit]], units
             unit = table[path]
             lines.append(f"    {_key(path)}:")
             lines.append("      text:" + _scalar(unit.text, 8))
-            lines.append(f"      source: {unit.source}")
+            lines.append("      source:" + _scalar(unit.source, 8))  # quoted when it would read as a number
             if unit.accepted:
                 lines.append("      accepted: true")
     return "\n".join(lines) + "\n" if len(lines) > 1 else ""
