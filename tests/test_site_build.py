@@ -130,6 +130,19 @@ def test_translated_module_appears_translated(built: Path) -> None:
         assert "Beranda" in html
 
 
+def test_laws_are_cited_by_their_official_name_in_the_site_language(built: Path) -> None:
+    from citycourse.loading import Project, load_project
+
+    refs = load_project(Project(built)).references
+    law = refs["vn-personal-data-law"]
+    assert law.cite("vi") != law.cite_as
+    plan = plan_for(built, "ben-may")
+    citing = [m for m in plan.module_ids if "{ref:vn-personal-data-law}" in plan.modules[m].model_dump_json()]
+    assert citing, "a Vietnamese-site module should cite Viet Nam's personal data law"
+    html = (built / "out" / "ben-may" / "modules" / f"{citing[0]}.html").read_text(encoding="utf-8")
+    assert law.cite("vi") in html and law.cite_as not in html
+
+
 @pytest.mark.parametrize("city", CITIES)
 def test_no_external_asset_urls(built: Path, city: str) -> None:
     site = built / "out" / city

@@ -299,6 +299,17 @@ class Reference(Strict):
     url: AnyHttpUrl
     last_checked: dt.date = Field(description="When someone last checked the text at url.")
     note: str = Field("", description="What changed, or what a reader should check; shown to facilitators.")
+    cite_as_in: dict[LanguageCode, NonEmpty] = Field(
+        default_factory=dict,
+        description=(
+            "How lessons name it in other languages: the official name in that language "
+            "(e.g. vi: 'Luật Bảo vệ dữ liệu cá nhân (Luật số 91/2025/QH15)'); English cite_as otherwise."
+        ),
+    )
+
+    def cite(self, lang: str) -> str:
+        """The citation in `lang` when one is recorded, else the English `cite_as`."""
+        return self.cite_as_in.get(lang, self.cite_as)
 
 
 class Place(Strict):

@@ -22,6 +22,7 @@ from citycourse.models import Module
 from citycourse.references import CHECK_CURRENT, GLOSSARY_LINK, REF, SiteFacts, Term, module_texts
 from citycourse.render.i18n import Strings
 from citycourse.render.paths import stops_by_module, track_stops
+from citycourse.render.page_cache import PageCache, SitePages
 from citycourse.render.langmark import Markup, english, fill
 from citycourse.schedule import Session, schedule, to_ics
 from citycourse.tailor import Plan
@@ -114,7 +115,7 @@ class PageText:
         ref = self.facts.references.get(ref_id)
         if ref is None:  # validation refuses this; render the id plainly rather than fail
             return md(ref_id)
-        return f"[{md(ref.cite_as)}](<{md_url(ref.url)}>)"
+        return f"[{md(ref.cite(self.lang))}](<{md_url(ref.url)}>)"
 
     def term_link(self, match: re.Match[str]) -> str:
         return f"[{match.group(1)}]({self.prefix}glossary.md#{md_url(match.group(2))})"
@@ -380,8 +381,13 @@ def render_pages(
     progress_markdown: str | None = None,
     logo: tuple[str, bytes] | None = None,
     facts: SiteFacts | None = None,
+    cache: PageCache | None = None,
 ) -> RenderedSite:
-    """Every page of the city's site. Pure: same plan, facts and options → same bytes."""
+    """Every page of the city's site. Pure: same plan, facts and options → same bytes.
+
+    With a `cache` (render/page_cache.py), a module's pages whose inputs are unchanged are
+    taken from it instead of rendered.
+    """
     facts = facts or SiteFacts()
     city = plan.city
     lang = city.language
@@ -398,12 +404,13 @@ def render_pages(
     for role_plan in plan.roles:
         for module_id in role_plan.module_ids:
             roles_of.setdefault(module_id, []).append(role_plan.role)
+    titles: dict[str, Any] = {}  # module id → title in the site language (track, schedule and module pages ask often)
     common: dict[str, Any] = {
         "t": t, "plan": plan, "city": city, "curriculum": curriculum, "facilitator": facilitator,
         "lang": lang, "language_name": language_name, "kept": kept, "sessions": sessions,
         "ics_name": f"{city.id}.ics", "asset_dir": ASSET_DIR, "page_path": page_path,
         "handout_path": handout_path, "facts": facts, "check_current": CHECK_CURRENT,
-        "title_in": lambda m: module_title(m, lang),
+        "title_in": lambda m: titles[m.id] if m.id in titles else titles.setdefault(m.id, module_title(m, lang)),
         # The curriculum's title and description: marked lang="en" where not translated.
         "curriculum_title": english(curriculum.title, lang, curriculum.title == plan.curriculum.title),
         "description_english": lang != "en" and curriculum.description == plan.curriculum.description,
@@ -419,20 +426,29 @@ def render_pages(
     for role_plan in plan.roles:
         files[f"tracks/{role_plan.role}.md"] = render("track.md.j2", role_plan=role_plan)
         files[f"schedule/{role_plan.role}.md"] = render("schedule_role.md.j2", role=role_plan.role)
+    cached = SitePages(cache, plan, facilitator=facilitator, facts=facts, sessions=sessions) if cache and cache.enabled else None
     for module_id in plan.module_ids:
+        hit = cached.get(module_id) if cached else None
+        if hit is not None:
+            files.update(hit)
+            continue
+        own: dict[str, bytes] = {}  # this module's pages, cached together
         view = module_view(plan.modules[module_id], lang)
         view.roles = roles_of.get(module_id, [])
         module = view.module
         example = module.worked_example
-        files[page_path(module_id)] = render(
+        own[page_path(module_id)] = render(
             "module.md.j2", view=view, m=module, tx=PageText(facts, "../", lang), stops=stops_of.get(module_id, []),
             references=[facts.references[r] for r in cited(module) if r in facts.references],
             place=facts.places.get(example.place) if example else None,
         )
         for handout in module.handouts:
-            files[handout_path(module_id, handout.id)] = render(
+            own[handout_path(module_id, handout.id)] = render(
                 "handout.md.j2", h=handout, view=view, m=module, tx=PageText(facts, "../../", lang)
             )
+        files.update(own)
+        if cached:
+            cached.put(module_id, own)
     for role_plan in plan.roles:
         files[workbook_path(role_plan.role)] = render("workbook.md.j2", role_plan=role_plan, modules=[
             workbook_section(files[page_path(m)].decode("utf-8"), m) for m in role_plan.module_ids])
@@ -442,7 +458,8 @@ def render_pages(
     files["glossary.md"] = render("glossary.md.j2", terms=terms, english_terms=english_term_ids(plan, terms, t))
     if progress_markdown:
         files["progress.md"] = progress_markdown.encode("utf-8")
-    files[f"{ASSET_DIR}/{city.id}.ics"] = to_ics(plan, sessions)
+    ics = f"{ASSET_DIR}/{city.id}.ics"
+    files[ics] = cached.calendar(ics, lambda: to_ics(plan, sessions)) if cached else to_ics(plan, sessions)
     assets = Path(__file__).parent / "assets"
     for asset in sorted(assets.iterdir()):
         if asset.is_file():
