@@ -23,6 +23,7 @@ def make_project(root: Path, modules: int, cities: int = 1) -> Path:
     shutil.copy(REPO / "mkdocs.yml", root / "mkdocs.yml")
     template = yaml.safe_load((REPO / "modules" / "smart-city-basics.yaml").read_text(encoding="utf-8"))
     template.pop("translations", None)
+    template.pop("glossary", None)  # a term is defined in one module only (the shipped one keeps it)
     ids = []
     for i in range(modules):
         m = dict(template, id=f"gen-{i:05d}", title=f"Generated module {i}", hours=0.5, prerequisites=[])

@@ -14,7 +14,18 @@ from typing import Annotated, Optional
 import typer
 
 from citycourse import __version__
-from citycourse.clikit import ProjectOpt, STATE, console, err_console, guarded, open_project, plan_inputs
+from citycourse.clikit import (
+    STATE,
+    AllowOverBudgetOpt,
+    CityOpt,
+    CurriculumArg,
+    ProjectOpt,
+    console,
+    err_console,
+    guarded,
+    open_project,
+    plan_inputs,
+)
 
 app = typer.Typer(
     name="citycourse",
@@ -222,14 +233,12 @@ def modules_new(
 @app.command()
 @guarded
 def plan(
-    curriculum: Annotated[str, typer.Argument(help="Curriculum id or path.")],
-    city: Annotated[str, typer.Option("--city", help="City id or path.")],
+    curriculum: CurriculumArg,
+    city: CityOpt,
     role: Annotated[Optional[list[str]], typer.Option("--role", help="Only this role (repeatable).")] = None,
     explain: Annotated[bool, typer.Option("--explain", help="List every module with kept/dropped and why.")] = False,
     output: Annotated[PlanFormat, typer.Option("--format", "-f")] = PlanFormat.table,
-    allow_over_budget: Annotated[
-        bool, typer.Option("--allow-over-budget", help="Warn instead of failing when required hours exceed the budget.")
-    ] = False,
+    allow_over_budget: AllowOverBudgetOpt = False,
     project_dir: ProjectOpt = None,
 ) -> None:
     """Tailor CURRICULUM to a city: per role, the ordered modules, hours and a reason for each."""
@@ -285,12 +294,12 @@ def _print_plan_table(result: object, explain: bool) -> None:
 @app.command("schedule")
 @guarded
 def schedule_cmd(
-    curriculum: Annotated[str, typer.Argument(help="Curriculum id or path.")],
-    city: Annotated[str, typer.Option("--city", help="City id or path.")],
+    curriculum: CurriculumArg,
+    city: CityOpt,
     ics: Annotated[Optional[Path], typer.Option("--ics", help="Write an iCalendar file here.")] = None,
     role: Annotated[Optional[list[str]], typer.Option("--role", help="Only this role (repeatable).")] = None,
     output: Annotated[TableOrJson, typer.Option("--format", "-f")] = TableOrJson.table,
-    allow_over_budget: Annotated[bool, typer.Option("--allow-over-budget")] = False,
+    allow_over_budget: AllowOverBudgetOpt = False,
     project_dir: ProjectOpt = None,
 ) -> None:
     """Dated sessions for each role from the city's start date; optionally an .ics file."""

@@ -33,6 +33,17 @@ ProjectOpt = Annotated[
     typer.Option("--project", "-C", help="Project folder (default: the nearest one at or above the current folder)."),
 ]
 
+#: The curriculum every course command starts from.
+CurriculumArg = Annotated[str, typer.Argument(help="Curriculum id or path.")]
+#: `--city` where a command needs one city.
+CityOpt = Annotated[str, typer.Option("--city", help="City id or path.")]
+#: `--city` where a command can also work on every city (`build --all`).
+OptionalCityOpt = Annotated[Optional[str], typer.Option("--city", help="City id or path.")]
+#: Tailoring that may exceed a city's hours budget.
+AllowOverBudgetOpt = Annotated[
+    bool, typer.Option("--allow-over-budget", help="Warn instead of failing when required hours exceed the budget.")
+]
+
 F = TypeVar("F", bound=Callable[..., Any])
 
 
@@ -111,47 +122,24 @@ def open_project(project_dir: Path | None) -> Project:
 
 
 def load_checked(project: Project) -> Library:
-    """The whole project, validated; raises InputError listing every problem."""
-    from citycourse.loading import load_project
+    """The whole project, validated; raises InputError listing every problem (warnings printed)."""
+    from citycourse.inputs import load_valid
 
-    library = load_project(project)
-    for warning in (p for p in library.problems.items if p.severity == "warning"):
-        render_problem(warning)
-    library.problems.raise_if_errors()
-    return library
+    return load_valid(project, on_warning=render_problem)
 
 
 def resolve(library: Library, kind: str, ref: str) -> Any:
     """An id from the project, or a path to a file (which is loaded and validated)."""
-    from citycourse.errors import UsageError
-    from citycourse.loading import load_file
+    from citycourse.inputs import resolve as resolve_ref
 
-    table = library.curricula if kind == "curriculum" else library.cities
-    if ref in table:
-        return table[ref]
-    path = Path(ref)
-    if path.suffix in (".yaml", ".yml") or path.exists():
-        if not path.exists():
-            raise UsageError(f"{kind} file {ref} not found", hint="check the path")
-        model, _, problems = load_file(path, kind)
-        if model is None or any(p.severity == "error" for p in problems):
-            raise InputError(problems)
-        return model
-    known = ", ".join(sorted(table)) or "none"
-    raise UsageError(f"unknown {kind} {ref!r}", hint=f"known {kind} ids: {known}; or give a path to a YAML file")
+    return resolve_ref(library, kind, ref)
 
 
 def resolve_curriculum(library: Library, ref: str) -> Curriculum:
     """A curriculum by id or path, checked against the project's module library."""
-    from citycourse.errors import ProblemList
+    from citycourse.inputs import resolve_curriculum as resolve_cur
 
-    curriculum = resolve(library, "curriculum", ref)
-    problems = ProblemList()
-    for module_id in curriculum.module_ids:
-        if module_id not in library.modules:
-            problems.add(Problem(ref, f"curriculum names unknown module {module_id!r}", hint="add the module or fix the id"))
-    problems.raise_if_errors()
-    return curriculum
+    return resolve_cur(library, ref)
 
 
 def plan_inputs(

@@ -58,6 +58,28 @@ def inputs_key(project_root: Path, city_id: str, options: dict[str, Any], store_
     return digest.hexdigest()
 
 
+def site_keys(
+    project_root: Path, curriculum: str, city: str | None, options: dict[str, Any], store_url: str | None
+) -> dict[str, str] | None:
+    """`inputs_key` of each city a build names (`city` None: every city in the project).
+
+    None when a build cannot be judged before loading: the curriculum or city is
+    a path outside the project, or an input cannot be fingerprinted cheaply.
+    """
+    cities_dir = project_root / "curricula" / "cities"
+    if not (project_root / "curricula" / f"{curriculum}.yaml").is_file():
+        return None
+    if city is None:
+        city_ids = sorted(p.stem for p in cities_dir.glob("*.yaml"))
+    elif (cities_dir / f"{city}.yaml").is_file():
+        city_ids = [city]
+    else:
+        return None
+    options = {**options, "curriculum": curriculum}
+    keys = {cid: inputs_key(project_root, cid, options, store_url) for cid in city_ids}
+    return None if not keys or any(k is None for k in keys.values()) else keys  # type: ignore[return-value]
+
+
 def up_to_date(target: Path, key: str | None, needs_zip: Path | None) -> bool:
     """True when the site in `target` was built from exactly these inputs."""
     if key is None or (needs_zip is not None and not needs_zip.exists()):

@@ -28,6 +28,7 @@ from citycourse.errors import BuildError
 from citycourse.references import SiteFacts
 from citycourse.render.freshness import INPUTS_FILE, site_name
 from citycourse.render.i18n import material_language, search_languages
+from citycourse.render.page_cache import PageCache
 from citycourse.render.pages import ASSET_DIR, RenderedSite, render_pages
 from citycourse.tailor import Plan
 
@@ -64,6 +65,7 @@ class BuildRequest:
     logo_path: Path | None = None
     inputs_key: str | None = None
     facts: SiteFacts | None = None  # references, places and glossary terms (`references.site_facts`)
+    page_cache: Path | None = None  # folder of rendered-page caches (`page_cache.PAGE_CACHE_DIR` in the project)
 
     @property
     def name(self) -> str:
@@ -122,8 +124,9 @@ def prepare(
     logo_path: Path | None = None,
     inputs_key: str | None = None,
     facts: SiteFacts | None = None,
+    cache: PageCache | None = None,
 ) -> BuildJob:
-    """Render the pages and compute the content hash (cheap; no MkDocs yet)."""
+    """Render the pages (unchanged modules' from `cache`) and compute the content hash; no MkDocs yet."""
     if not base_config.is_file():
         raise BuildError(
             f"base MkDocs config {base_config} not found",
@@ -134,7 +137,8 @@ def prepare(
         if not logo_path.is_file():
             raise BuildError(f"{plan.city.name}: logo {logo_path} not found", hint="fix branding.logo in the city profile")
         logo = (f"logo{logo_path.suffix.lower()}", logo_path.read_bytes())
-    rendered = render_pages(plan, facilitator=facilitator, progress_markdown=progress_markdown, logo=logo, facts=facts)
+    rendered = render_pages(plan, facilitator=facilitator, progress_markdown=progress_markdown, logo=logo, facts=facts,
+                            cache=cache)
     config = site_config(rendered, plan, logo_name=logo[0] if logo else None)
     digest = hashlib.sha256()
     digest.update(_versions().encode())
@@ -174,8 +178,29 @@ class _Collect(logging.Handler):
         self.messages.append(record.getMessage())
 
 
-def run_mkdocs(config_file: Path) -> None:
-    """A real, strict MkDocs build; every warning becomes a BuildError naming its page."""
+def _docs_in_memory(docs: dict[str, bytes]) -> Callable[..., Any]:
+    """An `on_files` handler that gives MkDocs the docs from memory, as `get_files` would have found them on disk.
+
+    Same files, same order (`file_sort_key`: the order of MkDocs' walk), and a
+    theme file never shadows a page, so the site is byte-identical to one built
+    from a docs folder, without writing and reading back every page.
+    """
+    from mkdocs.structure.files import File, Files, file_sort_key
+
+    def on_files(files: Files, *, config: Any) -> Files:
+        ours = sorted((File.generated(config, rel, content=data) for rel, data in docs.items()), key=file_sort_key)
+        names = {f.src_uri for f in ours}
+        return Files([*ours, *(f for f in files if f.src_uri not in names)])
+
+    on_files.mkdocs_priority = 1000  # type: ignore[attr-defined]  # before any plugin sees the files
+    return on_files
+
+
+def run_mkdocs(config_file: Path, docs: dict[str, bytes] | None = None) -> None:
+    """A real, strict MkDocs build; every warning becomes a BuildError naming its page.
+
+    With `docs` (path → bytes) the pages come from memory instead of the config's docs_dir.
+    """
     from mkdocs.commands.build import build
     from mkdocs.config import load_config
     from mkdocs.exceptions import MkDocsException
@@ -190,6 +215,8 @@ def run_mkdocs(config_file: Path) -> None:
     failure: str | None = None
     try:
         config = load_config(config_file=str(config_file), strict=True)
+        if docs is not None:
+            config.plugins._register_event("files", _docs_in_memory(docs))
         config.plugins.on_startup(command="build", dirty=False)
         try:
             build(config)
@@ -251,15 +278,11 @@ def run_job(job: BuildJob) -> BuildResult:
     out.mkdir(parents=True, exist_ok=True)
     staging = Path(tempfile.mkdtemp(prefix=f".{job.name}.building.", dir=out))
     try:
-        docs = staging / "docs"
-        for rel, data in job.files.items():
-            path = docs / rel
-            path.parent.mkdir(parents=True, exist_ok=True)
-            path.write_bytes(data)
+        (staging / "docs").mkdir()  # MkDocs wants the folder; the pages come from memory
         config = {"INHERIT": job.base_config, **job.config}
         config_file = staging / "mkdocs.yml"
         config_file.write_text(yaml.safe_dump(config, allow_unicode=True, sort_keys=False), encoding="utf-8")
-        run_mkdocs(config_file)
+        run_mkdocs(config_file, job.files)
         built = staging / "site"
         (built / HASH_FILE).write_text(job.digest + "\n", encoding="utf-8")
         if job.inputs_key:
@@ -280,6 +303,7 @@ def run_job(job: BuildJob) -> BuildResult:
 
 def run_request(request: BuildRequest) -> BuildResult:
     """Render and build one site (in whichever process runs it)."""
+    cache = PageCache(request.page_cache / f"{request.name}.json") if request.page_cache else None
     job = prepare(
         request.plan,
         base_config=request.base_config,
@@ -290,7 +314,10 @@ def run_request(request: BuildRequest) -> BuildResult:
         logo_path=request.logo_path,
         inputs_key=request.inputs_key,
         facts=request.facts,
+        cache=cache,
     )
+    if cache is not None:
+        cache.save()
     return run_job(job)
 
 
