@@ -177,3 +177,16 @@ def test_translated_built_in_terms_keep_the_english_ids(monkeypatch: pytest.Monk
     plan = type("P", (), {"module_ids": [], "modules": {}})()
     ids = {term.id for term in glossary_terms(plan, SiteFacts(), i18n.Strings("vi"))}
     assert ids == {item["id"] for item in english}
+
+
+def test_a_list_right_after_a_paragraph_line_renders_as_a_list() -> None:
+    """Regression: CommonMark lets a list follow a paragraph line; Python-Markdown printed '- item' as text."""
+    import markdown
+
+    from citycourse.render.pages import lists_may_interrupt_paragraphs
+
+    source = "**Check your own work:**\n- one\n- two\n\nSteps:\n1. first\n2. second\n\n```\nnot:\n- a list\n```"
+    html = markdown.markdown(lists_may_interrupt_paragraphs(source), extensions=["fenced_code"])
+    assert html.count("<li>") == 4 and "- one" not in html
+    assert "- a list" in html  # code stays as written
+    assert lists_may_interrupt_paragraphs("- a\n- b\n  continued") == "- a\n- b\n  continued"

@@ -98,6 +98,29 @@ def shift_headings(body: str, top: int = 4) -> str:
     return "\n".join(lines).strip("\n")
 
 
+_LIST_ITEM = re.compile(r"^[ \t]*(?:[-*+]|\d{1,9}[.)])[ \t]")
+
+
+def lists_may_interrupt_paragraphs(body: str) -> str:
+    """A blank line before a list that directly follows a paragraph line.
+
+    Lessons are CommonMark, where `**Check your work:**` followed by `- item`
+    on the next line starts a list; Python-Markdown (MkDocs) needs the blank
+    line, or the items print as literal "- " text.
+    """
+    lines = body.split("\n")
+    out: list[str] = []
+    fenced = False
+    for line in lines:
+        if _FENCE.match(line.lstrip()):
+            fenced = not fenced
+        elif (not fenced and out and out[-1].strip() and _LIST_ITEM.match(line)
+              and not _LIST_ITEM.match(out[-1]) and not out[-1].startswith((" ", "\t", "|", ">"))):
+            out.append("")
+        out.append(line)
+    return "\n".join(out)
+
+
 def demote(body: str, levels: int = 3) -> str:
     """`shift_headings` under an h`levels` heading (kept for templates that say how deep they are)."""
     return shift_headings(body, levels + 1)
@@ -125,7 +148,7 @@ class PageText:
         text = REF.sub(lambda m: self.cite(m.group(1)), body) if "{ref:" in body else body
         if "glossary:" in text:
             text = GLOSSARY_LINK.sub(self.term_link, text)
-        return shift_headings(text, top)
+        return shift_headings(lists_may_interrupt_paragraphs(text), top)
 
     def inline(self, value: Any) -> str:
         """Plain text (facilitator notes, talking points) escaped like `md`, with references linked."""
