@@ -329,3 +329,29 @@ def test_unknown_city_names_the_known_ones(project: Path, tmp_path: Path) -> Non
 
 def test_repo_ignores_the_cache_folder() -> None:
     assert "/.citycourse/" in (REPO / ".gitignore").read_text(encoding="utf-8").split()
+
+
+def test_page_keys_are_the_same_in_every_process(project: Path) -> None:
+    """The cache is useful only if a new `citycourse build` computes the same keys (no set order, no ids)."""
+    import subprocess
+    import sys
+
+    script = (
+        "import sys; from pathlib import Path\n"
+        "from citycourse.loading import Project, load_project\n"
+        "from citycourse.references import site_facts\n"
+        "from citycourse.render.page_cache import module_keys, site_context\n"
+        "from citycourse.schedule import schedule\n"
+        "from citycourse.tailor import tailor\n"
+        "lib = load_project(Project(Path(sys.argv[1])))\n"
+        f"plan = tailor(lib.curricula['{CURRICULUM}'], lib.cities['ben-may'], lib.modules, allow_over_budget=True)\n"
+        "ctx = site_context(plan, facilitator=True, facts=site_facts(lib), sessions=schedule(plan))\n"
+        "print(sorted(module_keys(plan, ctx).items()))\n"
+    )
+    outputs = {subprocess.run([sys.executable, "-c", script, str(project)], capture_output=True, text=True,
+                              check=True, env={**os.environ, "PYTHONHASHSEED": seed}).stdout for seed in ("1", "2")}
+    assert len(outputs) == 1
+    import ast
+
+    keys = ast.literal_eval(outputs.pop())
+    assert len(keys) > 5 and len({key for _, key in keys}) == len(keys)
