@@ -217,6 +217,6 @@ def test_site_page_notes_the_staff_figure_it_used(worked: tuple[Path, str]) -> N
     root, url = worked
     page = site_progress_markdown(plan_for(root), url)
     assert page is not None
-    assert "| it-officer | 5 | 5 | 4 | 80 | 80 |" in page
-    assert "*Note: it-officer: the roster lists 5 people but Testville's profile counts 2 staff;" in page
-    assert "9 learners with records or on the roster; 4 have completed their track." in page
+    assert "| IT officers | 5 | 5 | 4 | 80% | 80% |" in page
+    assert "IT officers: the roster lists 5 people but the city profile counts 2 staff, so the share of staff" in page
+    assert "9 learners have records or are on the roster; 4 of them have completed their track\\." in page

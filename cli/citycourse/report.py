@@ -474,7 +474,8 @@ def site_progress_markdown(plan: Plan, store_url: str | None, show_learners: boo
     """An aggregate progress page for the city's site, or None when there are no records for the city.
 
     Counts and percentages per module and role only; names and emails appear
-    only with `show_learners`. A missing SQLite store is never created.
+    only with `show_learners`. A missing SQLite store is never created. The page
+    itself (language, charts) is `render/progress_page.py`.
     """
     from citycourse.store import default_url, open_store, sqlite_missing
 
@@ -493,32 +494,13 @@ def site_progress_markdown(plan: Plan, store_url: str | None, show_learners: boo
     try:
         if not store.has_records(plan.city.id):
             return None
-        progress = ProgressStream(plan, store)
-        totals = progress.totals
-        parts = [
-            "# Progress\n",
-            f"How far {plan.city.name}'s staff have got with *{plan.curriculum.title}*, from the training records "
-            f"imported so far. A module counts as done by the rule **{plan.curriculum.completion.move_on}**.\n",
-            f"{totals['learners']} learners with records or on the roster; "
-            f"{totals['track_complete']} have completed their track.\n",
-            "## By role\n",
-            md_table(*_aggregate(progress, "role")),
-            *(f"*Note: {w}.*\n" for w in progress.warnings),
-            "## By module\n",
-            md_table(*_aggregate(progress, "module")),
-        ]
-        if show_learners:
-            parts += ["## Learners\n", md_table(header("learner"), iter_rows(progress, "learner"))]
+        from citycourse.render.pages import city_strings
+        from citycourse.render.progress_page import progress_page
+
+        page = progress_page(plan, ProgressStream(plan, store), city_strings(plan.city), show_learners=show_learners)
     finally:
         store.close()
-    return "\n".join(parts)
-
-
-def _aggregate(progress: View, by: str) -> tuple[list[str], list[list[Any]]]:
-    head, body = rows(progress, by)
-    if by == "role":
-        return head, body
-    return head[:-1], [row[:-1] for row in body]  # no average score on the public page
+    return page
 
 
 # ------------------------------------------------------------------------------ certificates
