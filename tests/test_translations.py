@@ -94,7 +94,19 @@ def test_paragraphs_keep_a_list_together():
 # --------------------------------------------------------------------- export
 
 
+def edit_english(project: Path, module_id: str, path: str) -> None:
+    """Change the English of one unit (a paragraph) so its translations become stale; structure kept."""
+    from citycourse.translations import module_units
+
+    unit = next(u for u in module_units(library_of(project).modules[module_id]) if u.path == path)
+    file = project / "modules" / f"{module_id}.yaml"
+    old_line = unit.source.split("\n")[0]  # its first occurrence is the English text
+    new_line = old_line[:-1] + " (edited)" + old_line[-1]
+    file.write_text(file.read_text(encoding="utf-8").replace(old_line, new_line, 1), encoding="utf-8")
+
+
 def test_export_has_context_references_comments_and_fuzzy_stale_entries(project: Path):
+    edit_english(project, MODULE, "lessons[0].body#p1")
     po = export(project, "vi", MODULE, "--curricula").read_text(encoding="utf-8")
     assert '"Language: vi\\n"' in po
     title_line = next(i for i, line in enumerate((project / "modules" / f"{MODULE}.yaml").read_text().splitlines(), 1)
@@ -102,7 +114,7 @@ def test_export_has_context_references_comments_and_fuzzy_stale_entries(project:
     assert f"#: modules/{MODULE}.yaml:{title_line}\nmsgctxt \"module:{MODULE}|title\"" in po
     assert f'msgctxt "curriculum:{CURRICULUM}|description"' in po
     assert "#. Lesson 1 text, paragraph 1" in po
-    # The migrated translation of the first paragraph was made from older English: fuzzy, old text kept.
+    # The translation of the first paragraph was made from older English: fuzzy, old text kept.
     entry = po.split(f'msgctxt "module:{MODULE}|lessons[0].body#p1"')[0].rsplit("\n\n", 1)[1]
     assert "#, fuzzy" in entry
     assert po.count("msgctxt") == len(__import__("citycourse.translations", fromlist=["x"]).module_units(
@@ -148,16 +160,18 @@ def test_import_writes_translations_keeping_every_byte_outside_the_block(project
 
 
 def test_import_keeps_comments_and_key_order_when_the_block_is_added(project: Path):
-    path = project / "modules" / "open-data-basics.yaml"
+    untranslated = next(m.id for m in library_of(project).modules.values() if not m.translations)
+    path = project / "modules" / f"{untranslated}.yaml"
     path.write_text(path.read_text(encoding="utf-8").replace("\nlevel:", "\n# a trainer's comment\nlevel:", 1), encoding="utf-8")
     before = path.read_text(encoding="utf-8")
     assert "\ntranslations:" not in before
-    po = export(project, "ms", "open-data-basics")
+    title = library_of(project).modules[untranslated].title
+    po = export(project, "ms", untranslated)
     fill(po, lambda ctx, msgid: f"Terjemahan {msgid}" if ctx.endswith("|title") else None)
     assert cli("translations", "import", str(po), "-C", str(project)).exit_code == 0
     after = path.read_text(encoding="utf-8")
     assert after.startswith(before) and "# a trainer's comment\nlevel:" in after
-    assert after[len(before):].startswith("translations:\n  ms:\n    title:\n      text: 'Terjemahan Open data")
+    assert after[len(before):].startswith(f"translations:\n  ms:\n    title:\n      text: Terjemahan {title}")
 
 
 def _entry_with(project: Path, pattern: str, module: str | None = None) -> tuple[str, str]:
@@ -210,6 +224,7 @@ def test_changed_links_and_urls_are_refused():
 def test_fuzzy_entries_are_skipped_unless_accepted(project: Path):
     from citycourse.translations import state_of
 
+    edit_english(project, MODULE, "lessons[0].body#p1")
     po = export(project, "vi", MODULE)
     result = cli("translations", "import", str(po), "-C", str(project))
     assert "fuzzy skipped" in result.output and "0 file(s) written" in result.output
@@ -280,9 +295,21 @@ def _status(project: Path, lang: str) -> dict[str, dict]:
 
 
 @pytest.mark.slow
+def drop_language(project: Path, module_id: str, lang: str) -> None:
+    """Remove one language's translations from a module (the shipped ones would mask what a test sets up)."""
+    from citycourse.translations import module_units, replace_block, translations_block
+
+    module = library_of(project).modules[module_id]
+    kept = {k: v for k, v in module.translations.items() if k != lang}
+    path = project / "modules" / f"{module_id}.yaml"
+    path.write_text(replace_block(path.read_text(encoding="utf-8"), translations_block(kept, module_units(module))),
+                    encoding="utf-8")
+
+
 def test_editing_one_english_paragraph_makes_exactly_that_unit_stale(project: Path):
     from citycourse.translations import module_units
 
+    drop_language(project, MODULE, "th")
     module = library_of(project).modules[MODULE]
     body = [u for u in module_units(module) if u.path.startswith("lessons[0].body#p") and plain(u.source)]
     first, second = body[0], body[1]
@@ -315,7 +342,9 @@ def test_status_table_and_curricula(project: Path):
     assert "vi:" in result.output and "complete" in result.output
     rows = _status(project, "vi")
     assert rows[CURRICULUM]["kind"] == "curriculum" and rows[CURRICULUM]["units"] == 2
-    assert rows["open-data-basics"]["translated"] == 0 and rows["open-data-basics"]["missing"] == rows["open-data-basics"]["units"]
+    untranslated = next(m.id for m in library_of(project).modules.values() if "vi" not in m.translations)
+    assert rows[untranslated]["translated"] == 0 and rows[untranslated]["missing"] == rows[untranslated]["units"]
+    assert rows["open-data-basics"]["complete"] is True  # shipped translation
 
 
 def test_curriculum_in_language_ignores_a_stale_title(project: Path):
@@ -358,6 +387,7 @@ def test_lesson_text_length_is_normal_for_the_language_pair():
 
 
 def test_length_ratio_check_flags_a_truncated_translation(project: Path):
+    drop_language(project, MODULE, "vi")
     po = export(project, "vi", MODULE)
     fill(po, lambda ctx, msgid: (msgid[: len(msgid) // 3] if plain(msgid) and "[" not in msgid and "*" not in msgid
                                  and "{" not in msgid else None) if ".body#p" in ctx else None)
