@@ -100,3 +100,14 @@ def test_city_strings_override_the_built_in_ones() -> None:
     assert t("roles.planner") == "Chuyên viên quy hoạch"
     assert t("roles.it-officer") == "Cán bộ công nghệ thông tin"
     assert i18n.unknown_overrides({"fictional_markr": "x", "contact": "y"}) == ["fictional_markr"]
+
+
+def test_thai_dates_use_the_buddhist_era() -> None:
+    import datetime as dt
+
+    th = Strings("th")
+    day = dt.date(2027, 4, 8)  # a Thursday
+    assert th.date(day, "long") == "8 เมษายน พ.ศ. 2570"
+    assert th.date(day, "medium") == "8 เม.ย. 2570"
+    assert th.date(day, "full").startswith("วันพฤหัสบดี") and "2027" not in th.date(day, "full")
+    assert Strings("vi").date(day, "medium").endswith("2027")

@@ -142,6 +142,8 @@ class Strings:
         from babel.dates import format_date
 
         try:
+            if self.requested.split("_")[0] == "th":
+                return _thai_date(value, fmt)
             return format_date(value, format=fmt, locale=self.requested)
         except Exception:  # noqa: BLE001 - an unknown locale falls back to English
             return format_date(value, format=fmt, locale="en")
@@ -185,3 +187,21 @@ def material_language(lang: str) -> str:
 
 def search_languages(lang: str) -> list[str]:
     return ["en", lang] if lang in _SEARCH_LANGUAGES else ["en"]
+
+
+def _thai_date(value: dt.date, fmt: str) -> str:
+    """A date as Thai official writing has it: Buddhist Era years (พ.ศ. 2570 for 2027), as CLDR's Thai
+    patterns otherwise; babel has no Buddhist calendar, so the year is put in as a literal."""
+    import re
+
+    from babel import Locale
+    from babel.dates import format_date
+
+    pattern = Locale.parse("th").date_formats[fmt].pattern if fmt in ("short", "medium", "long", "full") else fmt
+    year = value.year + 543
+    pattern = pattern.replace("G y", "y").replace("G", "")
+    if "yy" in pattern and "yyy" not in pattern:
+        pattern = re.sub(r"yy", f"'{year % 100:02d}'", pattern)
+    else:
+        pattern = re.sub(r"y+", f"'พ.ศ. {year}'" if fmt in ("long", "full") else f"'{year}'", pattern)
+    return format_date(value, format=pattern, locale="th")
