@@ -53,7 +53,7 @@ def tree_digest(root: Path) -> dict[str, str]:
 
 def words(text: str, n: int = 5) -> str:
     """A run of plain words from `text` (no punctuation, so Markdown escaping cannot change it)."""
-    runs = re.findall(r"[A-Za-z]+(?: [A-Za-z]+){%d,}" % (n - 1), text)
+    runs = re.findall(r"[^\W\d_]+(?: [^\W\d_]+){%d,}" % (n - 1), text)  # letters of any script
     assert runs, text
     return max(runs, key=len)
 
@@ -85,15 +85,18 @@ def test_every_kept_module_has_a_page_and_no_dropped_one(built: Path, city: str)
 def test_facilitator_text_only_in_facilitator_view(built: Path) -> None:
     plan = plan_for(built, "ben-may")
     learner, facilitator = built / "out" / "ben-may", built / "out" / "ben-may-facilitator"
+    from citycourse.render.pages import localized_module
+
     checked = 0
     for module_id in plan.module_ids:
-        module = plan.modules[module_id]
+        module = localized_module(plan.modules[module_id], plan.city.language)[0]  # as the Vietnamese site shows it
         secrets = []
         if module.facilitator_notes:
             secrets.append(words(module.facilitator_notes))
-        secrets += [words(a.facilitator_tips, 4) for a in module.activities if re.search(r"(?:[A-Za-z]+ ){3}[A-Za-z]+", a.facilitator_tips)]
+        four_words = r"(?:[^\W\d_]+ ){3}[^\W\d_]+"
+        secrets += [words(a.facilitator_tips, 4) for a in module.activities if re.search(four_words, a.facilitator_tips)]
         secrets += [words(q.answer, 4) for q in module.assessment.questions
-                    if not q.choices and re.search(r"(?:[A-Za-z]+ ){3}[A-Za-z]+", q.answer)]
+                    if not q.choices and re.search(four_words, q.answer)]
         page = f"modules/{module_id}.html"
         learner_html = (learner / page).read_text(encoding="utf-8")
         facilitator_html = (facilitator / page).read_text(encoding="utf-8")

@@ -153,7 +153,7 @@ def test_import_writes_translations_keeping_every_byte_outside_the_block(project
     assert text.startswith("# yaml-language-server:")
     module = library_of(project).modules[MODULE]
     assert module.translations["th"]["title"].text == fake_thai(module.title)
-    assert list(module.translations) == ["id", "th", "vi"]
+    assert "th" in module.translations and list(module.translations) == sorted(module.translations)
     # Importing the same file again changes nothing.
     again = cli("translations", "import", str(po), "-C", str(project))
     assert "0 translation(s) imported" in again.output and path.read_text(encoding="utf-8") == text
