@@ -31,6 +31,13 @@ def sites(tmp_path_factory: pytest.TempPathFactory) -> Path:
         shutil.copytree(REPO / name, project / name)
     shutil.copy(REPO / "mkdocs.yml", project / "mkdocs.yml")
     out = project / "out"
+    exports = sorted((REPO / "examples" / "puerto-alon").glob("*.csv")) + sorted(
+        (REPO / "examples" / "puerto-alon").glob("*.jsonl"))
+    result = CliRunner().invoke(  # records, so puerto-alon's site has a Progress page
+        app, ["records", "import", *map(str, exports), "--city", "puerto-alon", "-C", str(project)],
+        catch_exceptions=False,
+    )
+    assert result.exit_code == 0, result.output
     for city in ("puerto-alon", "saen-dao", "ben-may"):
         result = CliRunner().invoke(
             app, ["build", "smart-city-foundations", "--city", city, "--out", str(out), "-C", str(project)],
@@ -70,8 +77,27 @@ def _open(page, site: Path, name: str) -> None:
 def _pages_of_every_type(site: Path) -> list[str]:
     track = sorted((site / "tracks").glob("*.html"))[0].name
     schedule = sorted((site / "schedule").glob("*.html"))[0].name
-    return ["index.html", f"tracks/{track}", "modules/smart-city-basics.html", "schedule.html",
-            f"schedule/{schedule}", "about.html", "glossary.html", f"workbooks/{track}"]
+    pages = ["index.html", f"tracks/{track}", "modules/smart-city-basics.html", "schedule.html",
+             f"schedule/{schedule}", "about.html", "glossary.html", f"workbooks/{track}"]
+    return pages + (["progress.html"] if (site / "progress.html").exists() else [])
+
+
+def test_the_english_site_has_a_progress_page(sites: Path) -> None:
+    assert (sites / "puerto-alon" / "progress.html").exists()
+
+
+@pytest.mark.parametrize("city", ["puerto-alon", "saen-dao"])
+def test_axe_finds_no_violation_on_the_schedule_per_role_workbook_and_progress_pages(sites: Path, page, city: str) -> None:
+    from axe_playwright_python.sync_playwright import Axe
+
+    site = sites / city
+    axe = Axe()
+    for name in _pages_of_every_type(site)[4:]:
+        if name in ("about.html", "glossary.html"):
+            continue
+        _open(page, site, name)
+        violations = axe.run(page).response["violations"]
+        assert not violations, (name, [(v["id"], v["impact"], [n["target"] for n in v["nodes"]][:3]) for v in violations])
 
 
 @pytest.mark.parametrize("city", ["puerto-alon", "saen-dao"])
@@ -144,9 +170,26 @@ def _search(page, words: str) -> list[str]:
     box = page.locator("input.md-search__input")
     box.click()
     page.keyboard.insert_text(words)
-    page.locator(".md-search-result__item").first.wait_for(timeout=15000)
+    items = page.locator(".md-search-result__item")
+    items.first.wait_for(timeout=15000)
+    page.wait_for_timeout(500)
+    total = int(re.search(r"\d+", page.locator(".md-search-result__meta").inner_text() + " 1").group())
+    wrap = page.locator(".md-search__scrollwrap")
+    for _ in range(30):  # the theme shows ten results, then four more each time the list reaches its end
+        if items.count() >= total:
+            break
+        wrap.evaluate("el => el.scrollTo(0, 0)")
+        page.wait_for_timeout(100)
+        wrap.evaluate("el => el.scrollTo(0, el.scrollHeight)")
+        page.wait_for_timeout(200)
     hrefs = page.locator(".md-search-result__item > a").evaluate_all("els => els.map(e => e.href)")
     return sorted({h.split("?")[0].split("#")[0] for h in hrefs})
+
+
+def html_text(fragment: str) -> str:
+    import html
+
+    return " ".join(html.unescape(re.sub(r"<[^>]+>", " ", fragment)).split())
 
 
 def _pages_containing(site: Path, word: str) -> set[str]:
@@ -156,7 +199,7 @@ def _pages_containing(site: Path, word: str) -> set[str]:
             continue
         text = html.read_text(encoding="utf-8")
         article = text.split("<article", 1)[-1].split("</article>", 1)[0]
-        if word in re.sub(r"<[^>]+>", "", article):
+        if word.casefold() in html_text(article).casefold():
             found.add(html.as_uri())
     return found
 
