@@ -245,3 +245,18 @@ def test_workbook_prints_every_module_of_the_track_in_order_each_on_a_new_page(s
         starts.append(where[0])
     assert starts == sorted(starts) and len(set(starts)) == len(titles), starts
     assert all("City of Puerto Alon" in text for text in pages), "city name on every printed page"
+
+
+def test_printed_module_shows_each_external_address_after_its_link(sites: Path, browser) -> None:
+    context = browser.new_context(viewport={"width": 1280, "height": 900})
+    pg = context.new_page()
+    try:
+        _open(pg, sites / "puerto-alon", "modules/smart-city-basics.html")
+        pg.emulate_media(media="print")
+        shown = pg.locator("article a[href^='http']").evaluate_all(
+            "els => els.map(a => [a.getAttribute('href'), getComputedStyle(a, '::after').content])")
+        running = pg.locator(".cc-print-running").inner_text()
+    finally:
+        context.close()
+    assert shown and all(href in content for href, content in shown), shown[:3]
+    assert "City of Puerto Alon" in running and "Smart-city foundations" in running
