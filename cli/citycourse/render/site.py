@@ -9,6 +9,7 @@ site byte-identical.
 
 from __future__ import annotations
 
+import gc
 import hashlib
 import html
 import json
@@ -282,7 +283,13 @@ def run_job(job: BuildJob) -> BuildResult:
         config = {"INHERIT": job.base_config, **job.config}
         config_file = staging / "mkdocs.yml"
         config_file.write_text(yaml.safe_dump(config, allow_unicode=True, sort_keys=False), encoding="utf-8")
-        run_mkdocs(config_file, job.files)
+        # Everything loaded so far (library, plan, pages) outlives the build: frozen, the cyclic
+        # collector does not rescan it again and again while MkDocs allocates (~3 % of the build).
+        gc.freeze()
+        try:
+            run_mkdocs(config_file, job.files)
+        finally:
+            gc.unfreeze()
         built = staging / "site"
         (built / HASH_FILE).write_text(job.digest + "\n", encoding="utf-8")
         if job.inputs_key:
