@@ -142,8 +142,17 @@ def test_laws_are_cited_by_their_official_name_in_the_site_language(built: Path)
     plan = plan_for(built, "ben-may")
     citing = [m for m in plan.module_ids if "{ref:vn-personal-data-law}" in plan.modules[m].model_dump_json()]
     assert citing, "a Vietnamese-site module should cite Viet Nam's personal data law"
-    html = (built / "out" / "ben-may" / "modules" / f"{citing[0]}.html").read_text(encoding="utf-8")
+    translated = [m for m in citing if "vi" in plan.modules[m].translations]
+    assert translated, "a translated module should cite Viet Nam's personal data law"
+    html = (built / "out" / "ben-may" / "modules" / f"{translated[0]}.html").read_text(encoding="utf-8")
     assert law.cite("vi") in html and law.cite_as not in html
+    # An English paragraph (no Vietnamese translation) cites in English, inside its lang="en" text.
+    english = [(m, r) for m in plan.module_ids if "vi" not in plan.modules[m].translations
+               for r in refs.values() if "vi" in r.cite_as_in and "{ref:%s}" % r.id in plan.modules[m].model_dump_json()]
+    assert english, "an untranslated module on the Vietnamese site should cite a reference that has a Vietnamese name"
+    module_id, ref = english[0]
+    html = (built / "out" / "ben-may" / "modules" / f"{module_id}.html").read_text(encoding="utf-8")
+    assert ref.cite_as.split(" (")[0] in html
 
 
 @pytest.mark.parametrize("city", CITIES)

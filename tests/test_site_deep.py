@@ -190,3 +190,10 @@ def test_a_list_right_after_a_paragraph_line_renders_as_a_list() -> None:
     assert html.count("<li>") == 4 and "- one" not in html
     assert "- a list" in html  # code stays as written
     assert lists_may_interrupt_paragraphs("- a\n- b\n  continued") == "- a\n- b\n  continued"
+
+
+def test_list_items_marked_english_stay_one_list() -> None:
+    from citycourse.render.pages import lists_may_interrupt_paragraphs, mark_english
+
+    marked = mark_english("- one\n- two")
+    assert lists_may_interrupt_paragraphs(marked) == marked

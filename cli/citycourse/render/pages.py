@@ -98,9 +98,6 @@ def shift_headings(body: str, top: int = 4) -> str:
     return "\n".join(lines).strip("\n")
 
 
-_LIST_ITEM = re.compile(r"^[ \t]*(?:[-*+]|\d{1,9}[.)])[ \t]")
-
-
 def lists_may_interrupt_paragraphs(body: str) -> str:
     """A blank line before a list that directly follows a paragraph line.
 
@@ -115,7 +112,7 @@ def lists_may_interrupt_paragraphs(body: str) -> str:
         if _FENCE.match(line.lstrip()):
             fenced = not fenced
         elif (not fenced and out and out[-1].strip() and _LIST_ITEM.match(line)
-              and not _LIST_ITEM.match(out[-1]) and not out[-1].startswith((" ", "\t", "|", ">"))):
+              and not _LIST_ITEM.match(out[-1]) and not out[-1].startswith((" ", "\t", "|", ">", "{:"))):
             out.append("")
         out.append(line)
     return "\n".join(out)
@@ -134,18 +131,29 @@ class PageText:
         self.prefix = prefix  # from the page to the site root, e.g. "../"
         self.lang = lang
 
-    def cite(self, ref_id: str) -> str:
+    def cite(self, ref_id: str, lang: str | None = None) -> str:
         ref = self.facts.references.get(ref_id)
         if ref is None:  # validation refuses this; render the id plainly rather than fail
             return md(ref_id)
-        return f"[{md(ref.cite(self.lang))}](<{md_url(ref.url)}>)"
+        return f"[{md(ref.cite(lang or self.lang))}](<{md_url(ref.url)}>)"
+
+    def _refs(self, text: str) -> str:
+        """`{ref:ID}` as links; a paragraph shown in English (marked lang="en") cites in English too."""
+        if "{ref:" not in text:
+            return text
+        if self.lang == "en" or EN not in text:
+            return REF.sub(lambda m: self.cite(m.group(1)), text)
+        return "\n\n".join(
+            REF.sub(lambda m, lang=("en" if EN in part else None): self.cite(m.group(1), lang), part)
+            for part in text.split("\n\n")
+        )
 
     def term_link(self, match: re.Match[str]) -> str:
         return f"[{match.group(1)}]({self.prefix}glossary.md#{md_url(match.group(2))})"
 
     def block(self, body: str, top: int = 4) -> str:
         """Markdown from a module (checked safe when loaded), headings fitted under h`top - 1`."""
-        text = REF.sub(lambda m: self.cite(m.group(1)), body) if "{ref:" in body else body
+        text = self._refs(body)
         if "glossary:" in text:
             text = GLOSSARY_LINK.sub(self.term_link, text)
         return shift_headings(lists_may_interrupt_paragraphs(text), top)
