@@ -4,13 +4,22 @@ Every reader is a generator `read(path, context) -> Iterator[dict]` yielding
 *items*, plain dicts (cheap at a million rows) of one of these kinds:
 
 - `record`: evidence about one learner and one module:
-  `key` (xAPI statement id, or a hash of the row's meaning for CSV), `line`,
-  `email`, `learner_id`, `name`, `refs` (module id / IRI / titles, best first),
-  `verb` (completed | passed | failed | attended | scored), `success`,
-  `completion`, `score` (scaled 0–1 or None), `timestamp` (ISO 8601 UTC or None);
+  `key` (xAPI statement id — `<id>/<n>` for the n-th member of a Group —, or a
+  hash of the row's meaning for CSV), `line`, `email`, `learner_id`, `name`,
+  `refs` (module id / IRI / titles, best first), `verb` (completed | passed |
+  failed | attended | scored), `success`, `completion`, `score` (scaled 0–1 or
+  None), `timestamp` (ISO 8601 UTC or None: undated). Optional: `mbox_sha1sum`
+  and `account_name` (xAPI identifiers the store matches against the roster),
+  `anonymous` (a form response that names no one), `unmatched_reason` (why no
+  person can be credited, e.g. a Group without members);
 - `void`: an xAPI voiding statement: `key`, `target` (the voided statement id);
 - `roster`: a person: `email`, `name`, `learner_id`, `city`, `role`;
-- `skip`: a row that is read but is not evidence (e.g. "Not completed").
+- `skip`: a row that is read but is not evidence, with its `reason` (e.g. "not
+  completed", "object is an Agent, not an activity"), counted in the summary.
+
+Readers take a `context` dict: the import's options (`sheet`, `date_order`,
+`project_date_order`, `locale`, `max_score`, `moodle_states`, `city`); they add
+`notes` (how the file was read) and `handle` (the open file, for progress).
 
 Rows that cannot be read raise `RowError(line, message)`; the import then
 stops, stores nothing and names the file and line.
