@@ -71,6 +71,9 @@ def build(
         bool, typer.Option("--show-learners", help="Name learners on the progress page (off by default).")
     ] = False,
     allow_over_budget: AllowOverBudgetOpt = False,
+    pdf: Annotated[
+        bool, typer.Option("--pdf", help="Also print each track's workbook to workbooks/<role>.pdf (needs the 'pdf' extra).")
+    ] = False,
     project_dir: ProjectOpt = None,
 ) -> None:
     """Build the course site for a city (or --all cities) with a strict MkDocs build."""
@@ -97,6 +100,16 @@ def build(
             console.print(f"{result.name}: built {result.pages} pages → open {where}")
         if result.zip_path is not None:
             console.print(f"{result.name}: zip {result.zip_path}")
+    if pdf:
+        from citycourse.render.workbook_pdf import pdf_available, workbook_pdfs
+
+        if not pdf_available():
+            err_console.print('[yellow]warning:[/] PDF workbooks skipped: WeasyPrint is not installed '
+                              '(pip install "citycourse\\[pdf]"); the sites were built')
+            return
+        for result in results:
+            written = workbook_pdfs(result.path)
+            console.print(f"{result.name}: {len(written)} workbook PDF(s) in {result.path / 'workbooks'}")
 
 
 def serve(
