@@ -251,6 +251,10 @@ class Module(Strict):
     facilitator_notes: str = Field("", description="Shown only in the facilitator view.")
     resources: list[Resource] = Field(default_factory=list)
     requires: Requirements = Field(default_factory=Requirements)
+    competencies: dict[Slug, Annotated[int, Field(ge=1, le=8)]] = Field(
+        default_factory=dict,
+        description="Competency id (competencies/framework.yaml) → the level of its scale this module develops.",
+    )
     translations: Translations = Field(
         default_factory=dict, description="Per language, unit path → {text, source}; written by `citycourse translations import`."
     )
