@@ -694,12 +694,16 @@ def load_library(paths: Iterable[Path], *, check: bool = True, cache: ParseCache
 
     library = Library()
     # Loading allocates many short-lived YAML nodes while the library keeps every model:
-    # the cyclic GC would rescan those models again and again. Nothing here makes cycles.
+    # the cyclic GC would rescan those models again and again. Nothing here makes cycles,
+    # so it is paused, and what survives is moved to the oldest generation unscanned
+    # (freeze + unfreeze) rather than examined all at once when the GC resumes.
     gc_was_enabled = gc.isenabled()
     gc.disable()
     try:
         _load_files(library, paths, cache)
     finally:
+        gc.freeze()
+        gc.unfreeze()
         if gc_was_enabled:
             gc.enable()
     if cache is not None:
