@@ -204,6 +204,9 @@ def _env() -> Environment:
     # A paragraph or list item shown in English on a page in another language gets lang="en" (attr_list,
     # on its own line at the block's indentation); an expression, so trim_blocks keeps its newline.
     env.globals["en_attr"] = lambda english, indent=0: f"\n{' ' * indent}{EN}" if english else ""
+    from citycourse.render.selfcheck import self_check
+
+    env.globals["self_check"] = self_check  # the learner's self-check (templates/_quiz.md.j2)
     return env
 
 
