@@ -334,7 +334,8 @@ def _register_extensions() -> None:
     """Commands that live in their own modules (site building, records)."""
     import importlib
 
-    for name in ("citycourse.cli_site", "citycourse.cli_records", "citycourse.cli_translations"):
+    for name in ("citycourse.cli_site", "citycourse.cli_records", "citycourse.cli_translations",
+                 "citycourse.cli_certificates"):
         try:
             module = importlib.import_module(name)
         except ModuleNotFoundError as exc:

@@ -319,23 +319,6 @@ def _progress_table(progress: Any, by: str) -> None:
         out.write(" " + "   ".join(c + " " * (w - cell_len(c)) for c, w in zip(cells, widths)) + " \n")
 
 
-def certificates_cmd(
-    city: CityOpt,
-    out: Annotated[Path, typer.Option("--out", help="Folder for the certificate pages.")],
-    curriculum: Annotated[Optional[str], typer.Option("--curriculum", help="Curriculum id (default: the only one).")] = None,
-    store: StoreOpt = None,
-    project_dir: ProjectOpt = None,
-) -> None:
-    """One printable HTML page per learner who completed their track."""
-    from citycourse.report import ProgressStream, write_certificates
-    from citycourse.store import open_store
-
-    plan, url = _plan(city, curriculum, store, project_dir)
-    with open_store(url, create=False) as opened:
-        written = write_certificates(ProgressStream(plan, opened), out)  # one learner at a time
-    console.print(f"wrote {len(written)} certificate(s) to {out}")
-
-
 def _plan(city: str, curriculum: str | None, store: str | None, project_dir: Path | None) -> tuple[Any, str]:
     """The city's tailored plan (what progress is judged against) and the store URL."""
     from citycourse.clikit import load_checked, plan_inputs
@@ -357,4 +340,3 @@ def _plan(city: str, curriculum: str | None, store: str | None, project_dir: Pat
 def register(app: typer.Typer) -> None:
     app.add_typer(records_app, name="records")
     app.command("progress")(guarded(progress_cmd))
-    app.command("certificates")(guarded(certificates_cmd))

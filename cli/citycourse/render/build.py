@@ -106,7 +106,11 @@ def build_sites(
 
     callbacks = callbacks or Callbacks()
     options = options if options.out.is_absolute() else _absolute(options)
-    keys = site_keys(project.root, curriculum, city, options.fingerprint(), options.store)
+    from citycourse.keys import issuer_fingerprint, keys_dir, refuse_key_inside
+
+    refuse_key_inside(options.out, keys_dir(project.root))  # the private key must never be published
+    fingerprint = {**options.fingerprint(), "issuer": issuer_fingerprint(keys_dir(project.root))}
+    keys = site_keys(project.root, curriculum, city, fingerprint, options.store)
     current = unchanged_sites(keys, options)
     if current is not None:
         return current
@@ -131,7 +135,10 @@ def build_sites(
         # The store of the project being built, not of the current folder.
         store = options.store or default_url(project.root)
         requests = []
+        from citycourse.render.verify_page import publish
+
         for c in cities:
+            extra_files, extra_nav = publish(project.root, c, store)
             plan = tailor(cur, c, library.modules, allow_over_budget=options.allow_over_budget)
             for warning in plan.warnings:
                 if callbacks.on_warning:
@@ -140,7 +147,7 @@ def build_sites(
                 plan, base_config=project.mkdocs_config, out=options.out, facilitator=options.facilitator,
                 make_zip=options.make_zip, progress_markdown=progress_markdown(plan, store, options.show_learners),
                 logo_path=logo_path(library, c), inputs_key=keys.get(c.id), facts=facts,
-                page_cache=project.root / PAGE_CACHE_DIR,
+                page_cache=project.root / PAGE_CACHE_DIR, extra_files=extra_files or None, extra_nav=extra_nav or None,
             ))
         if callbacks.on_start:
             callbacks.on_start(len(requests))

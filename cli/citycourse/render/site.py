@@ -67,6 +67,8 @@ class BuildRequest:
     inputs_key: str | None = None
     facts: SiteFacts | None = None  # references, places and glossary terms (`references.site_facts`)
     page_cache: Path | None = None  # folder of rendered-page caches (`page_cache.PAGE_CACHE_DIR` in the project)
+    extra_files: dict[str, bytes] | None = None  # e.g. the certificate verification page (render/verify_page.py)
+    extra_nav: list[Any] | None = None
 
     @property
     def name(self) -> str:
@@ -126,6 +128,8 @@ def prepare(
     inputs_key: str | None = None,
     facts: SiteFacts | None = None,
     cache: PageCache | None = None,
+    extra_files: dict[str, bytes] | None = None,
+    extra_nav: list[Any] | None = None,
 ) -> BuildJob:
     """Render the pages (unchanged modules' from `cache`) and compute the content hash; no MkDocs yet."""
     if not base_config.is_file():
@@ -140,7 +144,11 @@ def prepare(
         logo = (f"logo{logo_path.suffix.lower()}", logo_path.read_bytes())
     rendered = render_pages(plan, facilitator=facilitator, progress_markdown=progress_markdown, logo=logo, facts=facts,
                             cache=cache)
+    if extra_files:
+        rendered.files.update(extra_files)
     config = site_config(rendered, plan, logo_name=logo[0] if logo else None)
+    if extra_nav:
+        config["nav"] = [*config["nav"], *extra_nav]
     digest = hashlib.sha256()
     digest.update(_versions().encode())
     digest.update(base_config.read_bytes())
@@ -322,6 +330,8 @@ def run_request(request: BuildRequest) -> BuildResult:
         inputs_key=request.inputs_key,
         facts=request.facts,
         cache=cache,
+        extra_files=request.extra_files,
+        extra_nav=request.extra_nav,
     )
     if cache is not None:
         cache.save()

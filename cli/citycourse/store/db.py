@@ -88,6 +88,16 @@ class Store:
         return out
 
 
+def _create_owner_only(path: Path) -> None:
+    """A new SQLite file is created 0600: it holds personal data (SQLite gives its journals the same mode)."""
+    import os
+
+    try:
+        os.close(os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600))
+    except FileExistsError:
+        pass
+
+
 def open_store(url: str, *, create: bool = True) -> Store:
     full = normalise_url(url)
     if full.startswith("sqlite:///"):
@@ -96,6 +106,7 @@ def open_store(url: str, *, create: bool = True) -> Store:
             if not create and not Path(path).exists():
                 raise UsageError(f"no records store at {path}", hint="import records first: citycourse records import FILES")
             Path(path).parent.mkdir(parents=True, exist_ok=True)
+            _create_owner_only(Path(path))
         engine = create_engine(full, connect_args={"timeout": 30})
 
         from sqlalchemy import event

@@ -94,14 +94,51 @@ imports = Table(
 
 V1_TABLES = [learners, records, voids, quarantine, mappings, imports]
 
+# Issued credentials (citycourse.credentials): the facts a revocation list needs, without the person ...
+credentials = Table(
+    "credentials", metadata,
+    Column("id", String(64), primary_key=True),  # urn:uuid:...
+    Column("code", String(20), nullable=False, unique=True),  # the verification code printed on the page
+    Column("status_index", Integer, nullable=False, unique=True),  # bit in the revocation list
+    Column("city", String(64), nullable=False),
+    Column("curriculum", String(64), nullable=False),
+    Column("scope", String(16), nullable=False),  # track | module
+    Column("achievement", String(200), nullable=False),  # role or module id
+    Column("issued_at", String(32), nullable=False),
+    Column("valid_until", String(32)),
+    Column("revoked_at", String(32)),
+    Column("revoke_reason", Text),
+)
+# ... and who holds each one: the only personal link, erased by `records forget`.
+credential_holders = Table(
+    "credential_holders", metadata,
+    Column("credential_id", String(64), primary_key=True),
+    Column("email", String(320), nullable=False, index=True),
+    Column("salt", String(64), nullable=False),  # of the identity hash in the credential
+)
+# What was done to personal data (forget, prune), never naming the person.
+audit = Table(
+    "audit", metadata,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    Column("at", String(32), nullable=False),
+    Column("action", String(32), nullable=False),
+    Column("detail", Text, nullable=False),
+)
+V2_TABLES = [credentials, credential_holders, audit]
+
 
 def _migration_1(conn: Connection) -> None:
     metadata.create_all(conn, tables=V1_TABLES)
 
 
+def _migration_2(conn: Connection) -> None:
+    metadata.create_all(conn, tables=V2_TABLES)
+
+
 #: (version, description, function). Append; never edit an applied migration.
 MIGRATIONS: list[tuple[int, str, Callable[[Connection], None]]] = [
     (1, "learners, records, voids, quarantine, mappings, imports", _migration_1),
+    (2, "credentials, credential_holders, audit", _migration_2),
 ]
 SCHEMA_VERSION = MIGRATIONS[-1][0]
 
