@@ -127,7 +127,8 @@ def issue_certificates(plan: Plan, store: Store, issuer: Issuer, t: Strings, opt
     lang = plan.city.language
     awards: list[tuple[_Wanted, Award]] = []
     with store.engine.begin() as conn:  # every credential recorded, or none
-        next_index = (conn.execute(select(func.max(credentials.c.status_index))).scalar() or -1) + 1
+        highest = conn.execute(select(func.max(credentials.c.status_index))).scalar()
+        next_index = 0 if highest is None else highest + 1
         for item in wanted:
             email = item.learner.email
             old = _existing(conn, plan, email, item.scope, item.key)
