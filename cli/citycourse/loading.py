@@ -637,6 +637,9 @@ class Library:
     #: ids (from file names) of files that exist but did not validate: references to
     #: them are not reported again as "unknown", the file's own errors say it all.
     invalid: set[tuple[str, str]] = field(default_factory=set)
+    #: The competency framework and role needs (citycourse.competency), when the project has them.
+    competencies: Any = None
+    project_root: Path | None = None
 
     def merge_from(self, other: Library) -> None:
         """Add `other`'s items where this library has none of that id (validate PATHS in a project)."""
@@ -644,6 +647,8 @@ class Library:
             setattr(self, table, {**getattr(other, table), **getattr(self, table)})
         for key, path in other.sources.items():
             self.sources.setdefault(key, path)
+        if self.competencies is None:
+            self.competencies, self.project_root = other.competencies, other.project_root
 
     def source(self, kind: str, item_id: str) -> str:
         path = self.sources.get((kind, item_id))
@@ -754,7 +759,17 @@ def load_project(project: Project, *, check: bool = True, use_cache: bool = True
         cache = ParseCache(project.root / CACHE_FILE)
     paths = [project.modules_dir, project.curricula_dir]
     paths += [d for d in (project.sources_dir, project.places_dir) if d.is_dir()]
-    return load_library(paths, check=check, cache=cache)
+    library = load_library(paths, check=False, cache=cache)
+    from citycourse.competency import FRAMEWORK_FILE, ROLES_FILE, load_competencies
+
+    library.competencies, problems = load_competencies(project.root)
+    library.project_root = project.root
+    library.files_read += sum(1 for f in (FRAMEWORK_FILE, ROLES_FILE) if (project.root / f).exists())
+    for problem in problems:
+        library.problems.add(problem)
+    if check:
+        cross_check(library)
+    return library
 
 
 # ------------------------------------------------------------------------ cross-file
@@ -856,3 +871,7 @@ def cross_check(library: Library) -> None:
                             )
                         )
     check_references(library)
+    if library.competencies is not None and library.project_root is not None:
+        from citycourse.competency import check as check_competencies
+
+        check_competencies(library, library.competencies, library.project_root)

@@ -13,7 +13,9 @@ The algorithm (documented in the README, "How tailoring works"):
    (an exact 0/1 knapsack when the pool is small), then any hours left are
    filled greedily by fit per hour. An elective's hours include the
    prerequisites it pulls in; ties go to the smaller id, so the result never
-   depends on file order.
+   depends on file order. With a staff survey (`needs/<city>.yaml`), an
+   elective's fit adds NEEDS_WEIGHT × its surveyed need (see `citycourse.needs`)
+   and its reason cites the survey; without one nothing changes.
 5. Kept modules are put in a stable topological order: prerequisites first,
    then foundation before practitioner before lead, then curriculum order.
 
@@ -24,15 +26,20 @@ from __future__ import annotations
 
 import heapq
 from dataclasses import dataclass, field
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from citycourse.errors import BudgetError
-from citycourse.models import LEVEL_RANK, CityProfile, Curriculum, Module
+from citycourse.models import LEVEL_RANK, CityProfile, Curriculum, Module, Track
+
+if TYPE_CHECKING:
+    from citycourse.needs import ModuleNeed, PlanNeeds
 
 #: Weights of the fit score; see `fit_score`.
 FOCUS_WEIGHT = 3.0
 LEVEL_WEIGHT = 1.0
 THEME_WEIGHT = 1.0
+#: Weight of the surveyed need (0–1, see `citycourse.needs`); the same as the focus weight.
+NEEDS_WEIGHT = 3.0
 #: Above this many (elective × half-hour) cells the exact knapsack gives way to greedy.
 KNAPSACK_CELLS = 200_000
 
@@ -45,20 +52,25 @@ class Score:
     level: float
     theme: float
     hours: float
+    need: float = 0.0  # surveyed training need, 0 without a survey (see citycourse.needs)
+    evidence: str = ""  # the survey in plain words, when `need` > 0
 
     @property
     def total(self) -> float:
-        return round(FOCUS_WEIGHT * self.focus + LEVEL_WEIGHT * self.level + THEME_WEIGHT * self.theme, 4)
+        base = FOCUS_WEIGHT * self.focus + LEVEL_WEIGHT * self.level + THEME_WEIGHT * self.theme
+        return round(base + NEEDS_WEIGHT * self.need, 4) if self.need else round(base, 4)
 
     @property
     def per_hour(self) -> float:
         return round(self.total / self.hours, 4) if self.hours else 0.0
 
     def explain(self) -> str:
-        return (
+        need = f" + survey need {self.need:.2f}×{NEEDS_WEIGHT:g}" if self.need else ""
+        text = (
             f"fit {self.total:.2f} = focus {self.focus:.2f}×{FOCUS_WEIGHT:g} + level {self.level:.2f}"
-            f" + new theme {self.theme:.0f}; {self.per_hour:.2f} per hour"
+            f" + new theme {self.theme:.0f}{need}; {self.per_hour:.2f} per hour"
         )
+        return f"{text}; survey: {self.evidence}" if self.need and self.evidence else text
 
 
 @dataclass(frozen=True)
@@ -87,6 +99,9 @@ class Decision:
                 "hours": self.score.hours,
                 "per_hour": self.score.per_hour,
             }
+            if self.score.need:
+                out["score"]["need"] = self.score.need
+                out["score"]["evidence"] = self.score.evidence
         return out
 
 
@@ -211,9 +226,13 @@ def level_fit(module: Module, city: CityProfile) -> float:
     return 1 - abs(LEVEL_RANK[module.level] - target) / 2
 
 
-def fit_score(module: Module, city: CityProfile, covered_themes: set[str], hours: float) -> Score:
+def fit_score(
+    module: Module, city: CityProfile, covered_themes: set[str], hours: float, need: ModuleNeed | None = None
+) -> Score:
     new_theme = 1.0 if set(module.themes) - covered_themes else 0.0
-    return Score(focus_fit(module, city), level_fit(module, city), new_theme, hours)
+    if need is None or need.value <= 0:
+        return Score(focus_fit(module, city), level_fit(module, city), new_theme, hours)
+    return Score(focus_fit(module, city), level_fit(module, city), new_theme, hours, need.value, need.evidence)
 
 
 def inapplicability(module: Module, city: CityProfile, role: str | None) -> str:
@@ -309,128 +328,171 @@ def _knapsack(scores: dict[str, Score], units: int) -> list[str]:
     return sorted(chosen)
 
 
+@dataclass
+class _TrackState:
+    """One role's plan while it is being built: the steps below read and change only this.
+
+    Steps, in order: `keep_required` → `gather_candidates` → `choose_best_set`
+    (exact knapsack) → `top_up` (greedy by fit per hour) → `drop_unfitted` →
+    `check_minimums` → `finish` (order and decisions).
+    """
+
+    role: str
+    track: Track
+    city: CityProfile
+    modules: dict[str, Module]
+    budget: float
+    needs: dict[str, ModuleNeed] = field(default_factory=dict)
+    plan: RolePlan | None = None
+    kept: dict[str, tuple[str, str]] = field(default_factory=dict)  # id -> (category, reason)
+    decisions: dict[str, Decision] = field(default_factory=dict)
+    candidates: dict[str, list[str]] = field(default_factory=dict)  # elective -> it and its prerequisites
+    covered: set[str] = field(default_factory=set)  # themes the kept modules cover
+    remaining: float = 0.0
+    last_scores: dict[str, Score] = field(default_factory=dict)
+
+    def blocked_prerequisite(self, module_id: str) -> str:
+        for prereq in prerequisite_closure(module_id, self.modules):
+            why = inapplicable_reason(self.modules[prereq], self.city, None)
+            if why:
+                return f"its prerequisite {prereq} cannot be used here ({why})"
+        return ""
+
+    def keep_required(self, allow_over_budget: bool) -> None:
+        """Required modules and their prerequisites; an error when they alone exceed the budget."""
+        assert self.plan is not None
+        for module_id in self.track.required:
+            module = self.modules[module_id]
+            why = inapplicable_reason(module, self.city, self.role) or self.blocked_prerequisite(module_id)
+            if why:
+                self.decisions[module_id] = Decision(module_id, False, "dropped-applicability", f"required, but {why}")
+                self.plan.warnings.append(f"required module {module_id} dropped: {why}")
+                continue
+            self.kept[module_id] = ("required", "required by the curriculum for this role")
+            for prereq in prerequisite_closure(module_id, self.modules):
+                if prereq not in self.kept:
+                    self.kept[prereq] = ("prerequisite", f"prerequisite of {module_id}")
+        required_hours = sum(self.modules[i].hours for i in self.kept)
+        if required_hours > self.budget:
+            message = (
+                f"{self.role}: required modules and their prerequisites need {required_hours:g} h, "
+                f"but the budget is {self.budget:g} h"
+            )
+            if not allow_over_budget:
+                raise BudgetError(
+                    f"{self.city.name}: {message}",
+                    hint="raise hours_budget in the city profile, shorten the required list, or pass --allow-over-budget",
+                )
+            self.plan.warnings.append(message + " (allowed with --allow-over-budget)")
+        self.remaining = self.budget - required_hours
+        self.covered = {t for i in self.kept for t in self.modules[i].themes}
+
+    def gather_candidates(self) -> None:
+        """Applicable electives not already kept, each with the prerequisites it would pull in."""
+        for module_id in self.track.electives:
+            if module_id in self.kept:
+                self.decisions[module_id] = Decision(module_id, True, "elective", "also kept as a prerequisite")
+                continue
+            module = self.modules[module_id]
+            why = inapplicable_reason(module, self.city, self.role) or self.blocked_prerequisite(module_id)
+            if why:
+                self.decisions[module_id] = Decision(module_id, False, "dropped-applicability", why)
+                continue
+            self.candidates[module_id] = [module_id, *prerequisite_closure(module_id, self.modules)]
+
+    def scores(self) -> dict[str, Score]:
+        """Each candidate's fit now (hours count only prerequisites not yet kept; themes not yet covered)."""
+        out = {}
+        for module_id in sorted(self.candidates):
+            hours = sum(self.modules[i].hours for i in self.candidates[module_id] if i not in self.kept)
+            need = self.needs.get(module_id)
+            out[module_id] = self.last_scores[module_id] = fit_score(
+                self.modules[module_id], self.city, self.covered, hours, need)
+        return out
+
+    def take(self, chosen: str, score: Score, how: str) -> None:
+        extra = [i for i in self.candidates.pop(chosen) if i not in self.kept]
+        self.kept[chosen] = ("elective", f"elective chosen {how} ({score.explain()})")
+        self.decisions[chosen] = Decision(chosen, True, "elective", self.kept[chosen][1], score)
+        for prereq in extra:
+            if prereq != chosen:
+                self.kept[prereq] = ("prerequisite", f"prerequisite of elective {chosen}")
+        self.remaining -= sum(self.modules[i].hours for i in extra)
+        self.covered |= {t for i in extra for t in self.modules[i].themes}
+
+    def choose_best_set(self) -> None:
+        """Exact: the electives with the highest total fit within the budget, when the table is small."""
+        scores = self.scores()
+        units = int(max(self.remaining, 0) * 2 + 1e-9)
+        if scores and len(scores) * (units + 1) <= KNAPSACK_CELLS:
+            for chosen in _knapsack(scores, units):
+                self.take(chosen, scores[chosen], "for the best total fit within the budget")
+
+    def top_up(self) -> None:
+        """Greedy (and the whole method for large pools): best fit per hour first, while any fits."""
+        while self.candidates:
+            fitting = [(-sc.per_hour, mid) for mid, sc in self.scores().items() if sc.hours <= self.remaining + 1e-9]
+            if not fitting:
+                break
+            chosen = min(fitting)[1]
+            self.take(chosen, self.last_scores[chosen], "by fit per hour")
+
+    def drop_unfitted(self) -> None:
+        for module_id in sorted(self.candidates):
+            score = self.last_scores[module_id]
+            self.decisions[module_id] = Decision(
+                module_id,
+                False,
+                "dropped-budget",
+                f"does not fit the budget: needs {score.hours:g} h with prerequisites, {max(self.remaining, 0):g} h left",
+                score,
+            )
+
+    def check_minimums(self) -> None:
+        assert self.plan is not None
+        electives_kept = sum(1 for c, _ in self.kept.values() if c == "elective")
+        if electives_kept < self.track.min_electives:
+            self.plan.warnings.append(
+                f"learners must complete {self.track.min_electives} elective(s) but only {electives_kept} fit this city"
+            )
+        planned = sum(self.modules[i].hours for i in self.kept)
+        if planned < self.track.min_hours:
+            self.plan.warnings.append(f"plan has {planned:g} h, below the track's minimum of {self.track.min_hours:g} h")
+
+    def finish(self) -> RolePlan:
+        """Kept modules in prerequisite order; decisions in curriculum order, then the pulled-in ones."""
+        assert self.plan is not None
+        listed = [*self.track.required, *self.track.electives]
+        rank = {module_id: i for i, module_id in enumerate(listed)}
+        for module_id in topological_order(set(self.kept), self.modules, rank):
+            category, reason = self.kept[module_id]
+            self.plan.modules.append(PlannedModule(self.modules[module_id], category, reason))
+            if module_id not in self.decisions:
+                self.decisions[module_id] = Decision(module_id, True, category, reason)
+        extras = sorted(i for i in self.decisions if i not in listed)
+        self.plan.decisions = [self.decisions[i] for i in [*listed, *extras] if i in self.decisions]
+        return self.plan
+
+
 def _plan_role(
     role: str,
     curriculum: Curriculum,
     city: CityProfile,
     modules: dict[str, Module],
     allow_over_budget: bool,
+    needs: dict[str, ModuleNeed] | None = None,
 ) -> RolePlan:
     track = curriculum.tracks[role]  # type: ignore[index]
     budget = city.hours_budget if track.max_hours is None else min(city.hours_budget, track.max_hours)
-    plan = RolePlan(role, city.roles[role], budget, min_electives=track.min_electives)  # type: ignore[index]
-    kept: dict[str, tuple[str, str]] = {}  # id -> (category, reason)
-    decisions: dict[str, Decision] = {}
-
-    def blocked_prerequisite(module_id: str) -> str:
-        for prereq in prerequisite_closure(module_id, modules):
-            why = inapplicable_reason(modules[prereq], city, None)
-            if why:
-                return f"its prerequisite {prereq} cannot be used here ({why})"
-        return ""
-
-    # Required modules and their prerequisites.
-    for module_id in track.required:
-        module = modules[module_id]
-        why = inapplicable_reason(module, city, role) or blocked_prerequisite(module_id)
-        if why:
-            decisions[module_id] = Decision(module_id, False, "dropped-applicability", f"required, but {why}")
-            plan.warnings.append(f"required module {module_id} dropped: {why}")
-            continue
-        kept[module_id] = ("required", "required by the curriculum for this role")
-        for prereq in prerequisite_closure(module_id, modules):
-            if prereq not in kept:
-                kept[prereq] = ("prerequisite", f"prerequisite of {module_id}")
-    required_hours = sum(modules[i].hours for i in kept)
-    if required_hours > budget:
-        message = (
-            f"{role}: required modules and their prerequisites need {required_hours:g} h, "
-            f"but the budget is {budget:g} h"
-        )
-        if not allow_over_budget:
-            raise BudgetError(
-                f"{city.name}: {message}",
-                hint="raise hours_budget in the city profile, shorten the required list, or pass --allow-over-budget",
-            )
-        plan.warnings.append(message + " (allowed with --allow-over-budget)")
-
-    # Electives: exact best set when small, then greedy top-up (see the module docstring).
-    covered = {t for i in kept for t in modules[i].themes}
-    candidates: dict[str, list[str]] = {}
-    for module_id in track.electives:
-        if module_id in kept:
-            decisions[module_id] = Decision(module_id, True, "elective", "also kept as a prerequisite")
-            continue
-        module = modules[module_id]
-        why = inapplicable_reason(module, city, role) or blocked_prerequisite(module_id)
-        if why:
-            decisions[module_id] = Decision(module_id, False, "dropped-applicability", why)
-            continue
-        candidates[module_id] = [module_id, *prerequisite_closure(module_id, modules)]
-    remaining = budget - required_hours
-    last_scores: dict[str, Score] = {}
-
-    def take(chosen: str, score: Score, how: str) -> None:
-        nonlocal remaining, covered
-        extra = [i for i in candidates.pop(chosen) if i not in kept]
-        kept[chosen] = ("elective", f"elective chosen {how} ({score.explain()})")
-        decisions[chosen] = Decision(chosen, True, "elective", kept[chosen][1], score)
-        for prereq in extra:
-            if prereq != chosen:
-                kept[prereq] = ("prerequisite", f"prerequisite of elective {chosen}")
-        remaining -= sum(modules[i].hours for i in extra)
-        covered |= {t for i in extra for t in modules[i].themes}
-
-    def current_scores() -> dict[str, Score]:
-        scores = {}
-        for module_id in sorted(candidates):
-            hours = sum(modules[i].hours for i in candidates[module_id] if i not in kept)
-            scores[module_id] = last_scores[module_id] = fit_score(modules[module_id], city, covered, hours)
-        return scores
-
-    # Exact: the set of electives with the highest total fit that fits the budget
-    # (0/1 knapsack in half-hours), when the table is small enough to be instant.
-    scores = current_scores()
-    units = int(max(remaining, 0) * 2 + 1e-9)
-    if scores and len(scores) * (units + 1) <= KNAPSACK_CELLS:
-        for chosen in _knapsack(scores, units):
-            take(chosen, scores[chosen], "for the best total fit within the budget")
-    # Greedy top-up (and the whole method for large pools): best fit per hour first.
-    while candidates:
-        fitting = [(-sc.per_hour, mid) for mid, sc in current_scores().items() if sc.hours <= remaining + 1e-9]
-        if not fitting:
-            break
-        chosen = min(fitting)[1]
-        take(chosen, last_scores[chosen], "by fit per hour")
-    for module_id in sorted(candidates):
-        score = last_scores[module_id]
-        decisions[module_id] = Decision(
-            module_id,
-            False,
-            "dropped-budget",
-            f"does not fit the budget: needs {score.hours:g} h with prerequisites, {max(remaining, 0):g} h left",
-            score,
-        )
-
-    electives_kept = sum(1 for c, _ in kept.values() if c == "elective")
-    if electives_kept < track.min_electives:
-        plan.warnings.append(
-            f"learners must complete {track.min_electives} elective(s) but only {electives_kept} fit this city"
-        )
-    planned = sum(modules[i].hours for i in kept)
-    if planned < track.min_hours:
-        plan.warnings.append(f"plan has {planned:g} h, below the track's minimum of {track.min_hours:g} h")
-
-    rank = {module_id: i for i, module_id in enumerate([*track.required, *track.electives])}
-    for module_id in topological_order(set(kept), modules, rank):
-        category, reason = kept[module_id]
-        plan.modules.append(PlannedModule(modules[module_id], category, reason))
-        if module_id not in decisions:
-            decisions[module_id] = Decision(module_id, True, category, reason)
-    listed = [*track.required, *track.electives]
-    extras = sorted(i for i in decisions if i not in listed)
-    plan.decisions = [decisions[i] for i in [*listed, *extras] if i in decisions]
-    return plan
+    state = _TrackState(role, track, city, modules, budget, needs or {})
+    state.plan = RolePlan(role, city.roles[role], budget, min_electives=track.min_electives)  # type: ignore[index]
+    state.keep_required(allow_over_budget)
+    state.gather_candidates()
+    state.choose_best_set()
+    state.top_up()
+    state.drop_unfitted()
+    state.check_minimums()
+    return state.finish()
 
 
 def tailor(
@@ -440,8 +502,14 @@ def tailor(
     *,
     roles: list[str] | None = None,
     allow_over_budget: bool = False,
+    needs: PlanNeeds | None = None,
 ) -> Plan:
-    """Tailor `curriculum` to `city`. Pure: no I/O, same inputs → same plan."""
+    """Tailor `curriculum` to `city`. Pure: no I/O, same inputs → same plan.
+
+    `needs` (from `citycourse.needs.plan_needs`, a city's survey) raises the fit of
+    electives that develop competencies staff rated themselves short of; without
+    it the plan is exactly the plan without a survey.
+    """
     role_plans: list[RolePlan] = []
     dropped: dict[str, str] = {}
     for role in curriculum.tracks:
@@ -450,7 +518,7 @@ def tailor(
         if role not in city.roles:
             dropped[role] = f"{city.name} has no {role} staff in its profile"
             continue
-        role_plans.append(_plan_role(role, curriculum, city, modules, allow_over_budget))
+        role_plans.append(_plan_role(role, curriculum, city, modules, allow_over_budget, (needs or {}).get(role)))
     used = {p.id: p.module for r in role_plans for p in r.modules}
     considered = {d.module_id: modules[d.module_id] for r in role_plans for d in r.decisions if d.module_id in modules}
     for module_id in list(considered):
