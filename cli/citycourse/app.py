@@ -239,14 +239,19 @@ def plan(
     explain: Annotated[bool, typer.Option("--explain", help="List every module with kept/dropped and why.")] = False,
     output: Annotated[PlanFormat, typer.Option("--format", "-f")] = PlanFormat.table,
     allow_over_budget: AllowOverBudgetOpt = False,
+    ignore_needs: Annotated[
+        bool, typer.Option("--ignore-needs", help="Plan as if the city had no staff survey (needs/CITY.yaml).")
+    ] = False,
     project_dir: ProjectOpt = None,
 ) -> None:
     """Tailor CURRICULUM to a city: per role, the ordered modules, hours and a reason for each."""
+    from citycourse.needs import needs_for_plan
     from citycourse.planview import plan_markdown, plan_yaml
     from citycourse.tailor import tailor
 
-    _, library, cur, cty = plan_inputs(project_dir, curriculum, city)
-    result = tailor(cur, cty, library.modules, roles=role, allow_over_budget=allow_over_budget)
+    project, library, cur, cty = plan_inputs(project_dir, curriculum, city)
+    needs = None if ignore_needs else needs_for_plan(project.root, cty, library.modules, library.competencies)
+    result = tailor(cur, cty, library.modules, roles=role, allow_over_budget=allow_over_budget, needs=needs)
     for warning in result.warnings:
         err_console.print(f"[yellow]warning:[/] {warning}")
     if output is PlanFormat.json:
@@ -309,8 +314,11 @@ def schedule_cmd(
     from citycourse.schedule import schedule, to_ics
     from citycourse.tailor import tailor
 
-    _, library, cur, cty = plan_inputs(project_dir, curriculum, city)
-    result = tailor(cur, cty, library.modules, roles=role, allow_over_budget=allow_over_budget)
+    from citycourse.needs import needs_for_plan
+
+    project, library, cur, cty = plan_inputs(project_dir, curriculum, city)
+    needs = needs_for_plan(project.root, cty, library.modules, library.competencies)
+    result = tailor(cur, cty, library.modules, roles=role, allow_over_budget=allow_over_budget, needs=needs)
     sessions = schedule(result)
     if ics is not None:
         atomic_write_bytes(ics, to_ics(result, sessions))
@@ -335,7 +343,7 @@ def _register_extensions() -> None:
     import importlib
 
     for name in ("citycourse.cli_site", "citycourse.cli_records", "citycourse.cli_translations",
-                 "citycourse.cli_certificates"):
+                 "citycourse.cli_certificates", "citycourse.cli_competencies"):
         try:
             module = importlib.import_module(name)
         except ModuleNotFoundError as exc:
