@@ -159,14 +159,17 @@ def test_default_store_is_in_the_project(invoke, tmp_path: Path, monkeypatch: py
     assert result.stdout.splitlines()[1:] == ["planner,3,3,0,0,0", "it-officer,2,2,0,0,0"]
 
 
-def test_certificates_only_for_completed_tracks(invoke, proj: Path, tmp_path: Path) -> None:
+def test_certificates_only_for_completed_tracks(invoke, proj: Path, tmp_path: Path,
+                                                monkeypatch: pytest.MonkeyPatch) -> None:
     exports = proj.parent / "exports"
     names = ["roster.csv", "xapi-statements.json", "xapi-page.json", "xapi-void.jsonl"]
     assert invoke(["records", "import", *(str(exports / n) for n in names), "--city", "testville"], cwd=proj).exit_code == 0
     out = tmp_path / "certs"
+    monkeypatch.setenv("CITYCOURSE_KEYS", str(tmp_path / "keys"))
+    assert invoke(["keys", "init", "--name", "Testville Training Unit"], cwd=proj).exit_code == 0
     result = invoke(["certificates", "--city", "testville", "--out", str(out)], cwd=proj)
     assert result.exit_code == 0 and "wrote 1 certificate(s)" in result.output, result.output
-    [page] = sorted(out.iterdir())
+    [page] = sorted(out.glob("*.html"))
     assert page.name == "maria-testville-example-gov.html"
     text = page.read_text()
-    assert "Santos, Maria" in text and "it-officer" in text and "Privacy basics" in text and "http" not in text
+    assert "Santos, Maria" in text and "IT officers" in text and "Privacy basics" in text and "http" not in text
