@@ -343,7 +343,7 @@ def _register_extensions() -> None:
     import importlib
 
     for name in ("citycourse.cli_site", "citycourse.cli_records", "citycourse.cli_translations",
-                 "citycourse.cli_certificates", "citycourse.cli_competencies"):
+                 "citycourse.cli_certificates", "citycourse.cli_package", "citycourse.cli_competencies"):
         try:
             module = importlib.import_module(name)
         except ModuleNotFoundError as exc:
