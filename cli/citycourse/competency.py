@@ -195,6 +195,7 @@ def check(library: Library, competencies: Competencies, root: Path) -> None:
         for competency_id, level in module.competencies.items():
             developed[competency_id] = max(developed.get(competency_id, 0), level)
     for role, wanted in competencies.needs.roles.items():
+        short: list[str] = []
         for competency_id, level in wanted.items():
             line, column = locate(text, ["roles", role, competency_id]) if text else (None, None)
             found = wrong(competency_id, level)
@@ -203,13 +204,14 @@ def check(library: Library, competencies: Competencies, root: Path) -> None:
                 library.problems.add(Problem(_display(roles_path), message, line=line, column=column,
                                              field=f"roles.{role}.{competency_id}", found=f"{competency_id}: {level}",
                                              expected=expected, hint=hint))
-            elif developed.get(competency_id, 0) < level and library.modules:
-                best = developed.get(competency_id, 0)
-                library.problems.add(Problem(
-                    _display(roles_path),
-                    f"{role} needs {competency_id} at level {level}, but no module develops it beyond level {best}",
-                    line=line, column=column, field=f"roles.{role}.{competency_id}", severity="warning",
-                    hint="add `competencies:` to a module that teaches it, or lower the need"))
+            elif developed.get(competency_id, 0) < level:
+                short.append(f"{competency_id} {level} (modules reach {developed.get(competency_id, 0)})")
+        if short and library.modules:
+            line, column = locate(text, ["roles", role]) if text else (None, None)
+            library.problems.add(Problem(
+                _display(roles_path), f"{role} needs competencies no module develops to that level: {', '.join(short)}",
+                line=line, column=column, field=f"roles.{role}", severity="warning",
+                hint="add `competencies:` to modules that teach them, or lower the needs"))
 
 
 def load_checked(project: Project) -> Competencies:
