@@ -87,6 +87,12 @@ def test_the_same_inputs_give_the_same_zip(built: tuple[Path, Path], tmp_path: P
     code, output = package(project, tmp_path / "again.zip", "scorm12", "--role", "planner")
     assert code == 0, output
     assert (tmp_path / "again.zip").read_bytes() == zip_path.read_bytes()
+    import os
+    import stat
+
+    umask = os.umask(0)
+    os.umask(umask)
+    assert stat.S_IMODE((tmp_path / "again.zip").stat().st_mode) == 0o644 & ~umask  # not mkstemp's private 0600
 
 
 def test_without_role_one_zip_per_track_into_a_folder_and_usage_errors(built: tuple[Path, Path], tmp_path: Path) -> None:
