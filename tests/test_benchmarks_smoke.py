@@ -25,6 +25,7 @@ RESULT = re.compile(r"^RESULT (\w+) ratio=\d+\.\d\d citycourse_s=[\d.]+ referenc
         ("reimport.py", ["--size", "300"]),
         ("progress.py", ["--size", "200", "--rounds", "1", "--no-scale"]),
         ("startup.py", ["--rounds", "1"]),
+        ("build.py", ["--size", "5", "--rounds", "1", "--edit"]),
     ],
 )
 def test_benchmark_script_prints_a_result_line(script: str, args: list[str]) -> None:
