@@ -124,7 +124,7 @@ def test_contact_marked_fictional_in_the_site_language(project: Path) -> None:
     vietnamese = text_of(article(project / "out" / "ben-may" / "index.html"))
     assert "Liên hệ: Nguyễn Thị Lan (hư cấu)" in vietnamese and "(fictional)" not in vietnamese
     thai = text_of(article(project / "out" / "saen-dao" / "index.html"))
-    assert "Somchai Wongdee (สมมุติ)" in thai
+    assert "Somchai Wongdee (สมมติ)" in thai  # Royal Institute spelling
 
 
 def test_khmer_site_is_khmer_and_city_strings_override(project: Path) -> None:
