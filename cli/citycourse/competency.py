@@ -283,7 +283,8 @@ def role_coverage(role_plan: RolePlan, competencies: Competencies) -> RoleCovera
         competency = by_id[competency_id]
         items.append(Covered(competency_id, competency.code, competency.statement, needed, reached,
                              tuple(module_id for _, module_id in developers)))
-    items.sort(key=lambda c: [int(p) if p.isdigit() else p for p in c.code.replace(".", " ").split()])
+    order = {c.id: i for i, c in enumerate(competencies.framework.competencies)}
+    items.sort(key=lambda c: order[c.competency])  # framework order: theme by theme
     return RoleCoverage(role_plan.role, role_plan.headcount, tuple(items))
 
 

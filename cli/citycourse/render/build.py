@@ -135,11 +135,16 @@ def build_sites(
         # The store of the project being built, not of the current folder.
         store = options.store or default_url(project.root)
         requests = []
+        from citycourse.needs import needs_for_plan
+        from citycourse.render.coverage_page import coverage_files
         from citycourse.render.verify_page import publish
 
         for c in cities:
             extra_files, extra_nav = publish(project.root, c, store)
-            plan = tailor(cur, c, library.modules, allow_over_budget=options.allow_over_budget)
+            needs = needs_for_plan(project.root, c, library.modules, library.competencies)
+            plan = tailor(cur, c, library.modules, allow_over_budget=options.allow_over_budget, needs=needs)
+            coverage, coverage_nav = coverage_files(plan, library.competencies, project.root)
+            extra_files, extra_nav = {**extra_files, **coverage}, [*coverage_nav, *extra_nav]
             for warning in plan.warnings:
                 if callbacks.on_warning:
                     callbacks.on_warning(f"{c.id}: {warning}")

@@ -48,6 +48,8 @@ def inputs_key(project_root: Path, city_id: str, options: dict[str, Any], store_
     files = [project_root / "mkdocs.yml"]
     files += sorted((project_root / "modules").rglob("*.y*ml"))
     files += sorted((project_root / "references").rglob("*.y*ml"))
+    files += sorted((project_root / "competencies").rglob("*.y*ml"))  # the Competencies page
+    files += sorted((project_root / "needs").rglob("*.y*ml"))  # staff surveys weigh electives
     files += sorted(p for p in (project_root / "curricula").rglob("*") if p.is_file())  # logos live here too
     for path in files:
         digest.update(str(path.relative_to(project_root)).encode() + b"\0")
