@@ -260,3 +260,16 @@ def test_printed_module_shows_each_external_address_after_its_link(sites: Path, 
         context.close()
     assert shown and all(href in content for href, content in shown), shown[:3]
     assert "City of Puerto Alon" in running and "Smart-city foundations" in running
+
+
+def test_workbooks_hold_each_modules_built_page_once_with_unique_ids(sites: Path) -> None:
+    site = sites / "puerto-alon"
+    for workbook in sorted((site / "workbooks").glob("*.html")):
+        text = workbook.read_text(encoding="utf-8")
+        ids = re.findall(r'\bid="([^"]+)"', text)
+        assert len(ids) == len(set(ids)), sorted({i for i in ids if ids.count(i) > 1})[:5]
+        assert 'class="cc-wb-slot"' not in text  # every slot filled
+        track = (site / "tracks" / workbook.name).read_text(encoding="utf-8")
+        modules = re.findall(r'href="\.\./modules/([a-z0-9-]+)\.html"', track.split("<table>", 1)[1].split("</table>", 1)[0])
+        assert re.findall(r'<section class="cc-wb-section" data-module="([a-z0-9-]+)">', text) == modules
+        assert "citycourse:path" not in text

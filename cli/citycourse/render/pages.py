@@ -484,8 +484,9 @@ def render_pages(
         if cached:
             cached.put(module_id, own)
     for role_plan in plan.roles:
-        files[workbook_path(role_plan.role)] = render("workbook.md.j2", role_plan=role_plan, modules=[
-            workbook_section(files[page_path(m)].decode("utf-8"), m) for m in role_plan.module_ids])
+        # Slots, filled with each module's built HTML after MkDocs (render/workbook.py).
+        files[workbook_path(role_plan.role)] = render("workbook.md.j2", role_plan=role_plan,
+                                                      modules=[workbook_slot(m) for m in role_plan.module_ids])
     files["schedule.md"] = render("schedule.md.j2")
     files["about.md"] = render("about.md.j2", **about_context(plan, t, kept))
     terms = glossary_terms(plan, facts, t)
@@ -523,25 +524,10 @@ def workbook_path(role: str) -> str:
     return f"workbooks/{role}.md"
 
 
-PATH_MARKER = "<!-- citycourse:path -->"
-_FRONT_MATTER = re.compile(r"\A---\n.*?\n---\n", re.DOTALL)
+def workbook_slot(module_id: str) -> str:
+    from citycourse.render.workbook import slot
 
-
-def workbook_section(page: str, module_id: str) -> str:
-    """A module page as one section of a workbook: no front matter, no track path, headings one level
-    down (its title an h2 that starts a printed page, anchored `#m-<id>` for the contents)."""
-    body = _FRONT_MATTER.sub("", page, count=1).split(PATH_MARKER, 1)[0]
-    body = shift_headings(body, 2)
-    lines = body.split("\n")
-    for i, line in enumerate(lines):
-        if line.startswith("## "):
-            attrs = f'.cc-wb-module #m-{module_id}'
-            if line.endswith(" }") and "{:" in line:  # already has attributes (e.g. lang)
-                lines[i] = line[:-2] + f" {attrs} }}"
-            else:
-                lines[i] = f"{line} {{: {attrs} }}"
-            break
-    return "\n".join(lines).strip() + "\n"
+    return slot(module_id)
 
 
 def english_term_ids(plan: Plan, terms: list[Term], t: Strings) -> set[str]:

@@ -299,6 +299,9 @@ def run_job(job: BuildJob) -> BuildResult:
         finally:
             gc.unfreeze()
         built = staging / "site"
+        from citycourse.render.workbook import assemble
+
+        assemble(built)  # each workbook gets its modules' built pages
         (built / HASH_FILE).write_text(job.digest + "\n", encoding="utf-8")
         if job.inputs_key:
             (built / INPUTS_FILE).write_text(job.inputs_key + "\n", encoding="utf-8")
