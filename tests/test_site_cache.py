@@ -196,6 +196,9 @@ def test_mkdocs_fed_from_memory_builds_the_same_site_as_from_a_docs_folder(proje
     config = folder / "mkdocs.yml"
     config.write_text(yaml.safe_dump({"INHERIT": job.base_config, **job.config}, allow_unicode=True), encoding="utf-8")
     run_mkdocs(config)  # pages from the docs folder, as a bare `mkdocs build` reads them
+    from citycourse.render.workbook import assemble
+
+    assemble(folder / "site")  # the step after MkDocs: workbooks filled with the built module pages
     from_memory = tree(tmp_path / "memory" / job.name)
     from_memory.pop(".citycourse-build")
     assert from_memory == tree(folder / "site")
