@@ -264,3 +264,21 @@ def test_unwritable_output_is_a_clear_io_error(project: Path, tmp_path: Path) ->
     assert result.exit_code == 3
     assert "cannot access" in result.output and "Not a directory" in result.output
     assert "internal error" not in result.output and "Traceback" not in result.output
+
+
+def test_a_site_built_by_other_code_is_not_skipped(project: Path) -> None:
+    """Regression: the no-change skip keyed on the version number only, so new templates never reached old sites."""
+    import os
+
+    import citycourse
+    from citycourse.render.freshness import inputs_key
+
+    before = inputs_key(project, "puerto-alon", {}, None)
+    template = Path(citycourse.__file__).parent / "render" / "templates" / "home.md.j2"
+    st = template.stat()
+    try:
+        os.utime(template, ns=(st.st_atime_ns, st.st_mtime_ns + 1_000_000_000))
+        assert inputs_key(project, "puerto-alon", {}, None) != before
+    finally:
+        os.utime(template, ns=(st.st_atime_ns, st.st_mtime_ns))
+    assert inputs_key(project, "puerto-alon", {}, None) == before

@@ -19,6 +19,24 @@ def site_name(city_id: str, facilitator: bool) -> str:
     return city_id + ("-facilitator" if facilitator else "")
 
 
+def code_state() -> str:
+    """Size and modification time of every file of the installed package (code, templates, assets, strings).
+
+    A stat per file (about 200, a millisecond or two), so a site built by older code is rebuilt after an
+    upgrade or an edit of a template in a development install, not only when the version number changes.
+    """
+    import citycourse
+
+    root = Path(citycourse.__file__).parent
+    parts = []
+    for path in sorted(root.rglob("*")):
+        if "__pycache__" in path.parts or not path.is_file():
+            continue
+        st = path.stat()
+        parts.append(f"{path.relative_to(root).as_posix()}:{st.st_size}:{st.st_mtime_ns}")
+    return hashlib.sha256("\n".join(parts).encode()).hexdigest()
+
+
 def inputs_key(project_root: Path, city_id: str, options: dict[str, Any], store_url: str | None) -> str | None:
     """A fingerprint of every input of one city's build, computed without parsing anything.
 
@@ -32,6 +50,7 @@ def inputs_key(project_root: Path, city_id: str, options: dict[str, Any], store_
     from citycourse.store_location import default_url, normalise_url
 
     digest = hashlib.sha256(f"citycourse {__version__}".encode())
+    digest.update(code_state().encode())
     digest.update(json.dumps({"city": city_id, **options}, sort_keys=True, default=str).encode())
     url = store_url or default_url(project_root)
     if url:
