@@ -1,3 +1,3 @@
 """citycourse: tailored capacity-building courses for city staff, built from YAML."""
 
-__version__ = "0.1.0"
+__version__ = "0.2.0"
