@@ -239,6 +239,7 @@ _DURATION = re.compile(
 )
 _MAILTO = re.compile(r"^mailto:[^@\s]+@[^@\s]+\.[^@\s]+$", re.IGNORECASE)
 _LIMIT = [dt.datetime.now(dt.timezone.utc) + FUTURE_TOLERANCE]  # refreshed at the start of each file
+_LIMIT_TEXT = [_LIMIT[0].strftime("%Y-%m-%dT%H:%M:%SZ")]  # the same, as comparable ISO text
 
 
 def _article(kind: str) -> str:
@@ -261,6 +262,14 @@ def _iso_utc(value: str, path: str) -> dt.datetime:
     if parsed.tzinfo is None:
         return parsed.replace(tzinfo=dt.timezone.utc)
     return parsed.astimezone(dt.timezone.utc) if parsed.utcoffset() else parsed
+
+
+def _check_iso(value: str, path: str) -> None:
+    """Only that `value` is an ISO 8601 timestamp (for times that are checked, not used)."""
+    try:
+        dt.datetime.fromisoformat(value)
+    except ValueError:
+        raise Invalid(path, f"is {value!r}; xAPI requires an ISO 8601 timestamp such as 2026-11-12T09:14:03Z") from None
 
 
 def _iri(value: str, path: str) -> None:
@@ -407,7 +416,7 @@ def validate(st: Statement) -> str:
     if st.authority is not UNSET:
         _agent_rules(st.authority, "authority")
     if st.stored is not UNSET:
-        _iso_utc(st.stored, "stored")
+        _check_iso(st.stored, "stored")
     return kind
 
 
@@ -478,6 +487,14 @@ def _score(result: Result | UnsetType) -> float | None:
 
 
 def _when(st: Statement, line: int) -> str | None:
+    value = st.timestamp
+    if value is not UNSET and value[-1:] == "Z" and len(value) >= 20 and value[10] == "T":
+        _check_iso(value, "timestamp")  # already UTC: the text is the answer
+        text = value[:19] + "Z"
+        if text > _LIMIT_TEXT[0]:
+            raise RowError(line, f"timestamp: {value} is in the future",
+                           hint="check the exporting system's clock and time zone")
+        return text
     if st.timestamp is not UNSET:
         parsed = _iso_utc(st.timestamp, "timestamp")
         if parsed > _LIMIT[0]:
@@ -514,8 +531,9 @@ def _key(st: Statement, raw: Any) -> str:
     return "sha1:" + hashlib.sha1(blob.encode() if isinstance(blob, str) else blob).hexdigest()
 
 
-def statement_items(raw: Any, line: int) -> list[dict[str, Any]]:
-    """One statement (JSON text or parsed value) → items (see `citycourse.records`); RowError when invalid."""
+def statement_items(raw: Any, line: int) -> dict[str, Any] | list[dict[str, Any]]:
+    """One statement (JSON text or parsed value) → its item, or a list of items (a Group's members);
+    RowError when it breaks an xAPI rule. See `citycourse.records` for items."""
     try:
         if isinstance(raw, (bytes, str)):
             st = _DECODER.decode(raw)
@@ -534,16 +552,16 @@ def statement_items(raw: Any, line: int) -> list[dict[str, Any]]:
     key = _key(st, raw)
     verb_id = st.verb.id
     if verb_id == VOIDED:
-        return [{"kind": "void", "key": key, "target": st.object.id.lower(), "line": line}]  # type: ignore[union-attr]
+        return {"kind": "void", "key": key, "target": st.object.id.lower(), "line": line}  # type: ignore[union-attr]
     if kind != "Activity":
-        return [{"kind": "skip", "line": line, "reason": f"object is {_article(kind)} {kind}, not an activity"}]
+        return {"kind": "skip", "line": line, "reason": f"object is {_article(kind)} {kind}, not an activity"}
     result = st.result
     success = result.success if result is not UNSET and result.success is not UNSET else None
     completion = result.completion if result is not UNSET and result.completion is not UNSET else None
     short = VERBS.get(verb_id)
     if short is None:
         if verb_id in IGNORED_VERBS or (completion is not True and success is None):
-            return [{"kind": "skip", "line": line, "reason": f"verb {verb_id.rsplit('/', 1)[-1]} is not completion evidence"}]
+            return {"kind": "skip", "line": line, "reason": f"verb {verb_id.rsplit('/', 1)[-1]} is not completion evidence"}
         short = "completed" if completion is True and success is None else ("passed" if success else "failed")
     if short == "completed":
         completion = True
@@ -567,17 +585,18 @@ def statement_items(raw: Any, line: int) -> list[dict[str, Any]]:
     if actor.objectType != "Group":
         base["key"] = key
         base.update(_who(actor))
-        return [base]
+        return base  # one item: the common case, no list
     members = actor.member if actor.member is not UNSET else []
     if not members:
-        return [{**base, "key": key, "email": None, "learner_id": None, "name": actor.name or None,
-                 "unmatched_reason": "an identified Group without a member list: xAPI names no person to credit"}]
+        return {**base, "key": key, "email": None, "learner_id": None, "name": actor.name or None,
+                "unmatched_reason": "an identified Group without a member list: xAPI names no person to credit"}
     return [{**base, "key": f"{key}/{i}", **_who(member)} for i, member in enumerate(members)]
 
 
 def statement_item(st: Any, line: int) -> dict[str, Any]:
     """The first item of one statement (kept for callers that handle one item per statement)."""
-    return statement_items(st, line)[0]
+    found = statement_items(st, line)
+    return found if isinstance(found, dict) else found[0]
 
 
 # ------------------------------------------------------------------------------ files
@@ -694,7 +713,11 @@ def _values(stream: _Stream) -> Iterator[tuple[Any, int]]:
 
 def _items(values: Iterator[tuple[Any, int]]) -> Iterator[dict[str, Any]]:
     for value, line in values:
-        yield from statement_items(value, line)
+        found = statement_items(value, line)
+        if type(found) is dict:
+            yield found
+        else:
+            yield from found
 
 
 _RESULT_HEAD = re.compile(r'\s*\{\s*"(?:statements|more)"\s*:')
@@ -702,6 +725,7 @@ _RESULT_HEAD = re.compile(r'\s*\{\s*"(?:statements|more)"\s*:')
 
 def read(path: Path, context: dict[str, Any] | None = None) -> Iterator[dict[str, Any]]:
     _LIMIT[0] = dt.datetime.now(dt.timezone.utc) + FUTURE_TOLERANCE
+    _LIMIT_TEXT[0] = _LIMIT[0].strftime("%Y-%m-%dT%H:%M:%SZ")
     with path.open(encoding="utf-8-sig", newline="") as handle:
         if context is not None:
             context["handle"] = handle  # lets a progress display show the bytes read
@@ -757,7 +781,11 @@ def _lines(handle: Any) -> Iterator[dict[str, Any]]:
                     raise RowError(line_no, f"not UTF-8 at byte {exc.start} of the line") from None
                 yield from _items((value, line_no) for value, _ in _values(_Stream(_OneLine(decoded))))
                 continue
-        yield from statement_items(text, line_no)
+        found = statement_items(text, line_no)
+        if type(found) is dict:
+            yield found
+        else:
+            yield from found
 
 
 class _OneLine:
