@@ -13,11 +13,8 @@ from pathlib import Path
 
 from typer.testing import CliRunner
 
-from conftest import REPO, require_service
+from conftest import CHROMIUM, CHROMIUM_ARGS as ARGS, REPO, require_service
 
-CHROMIUM = Path("/usr/bin/chromium")
-ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
-        "--no-first-run", "--disable-sync"]
 
 
 def copy_project(target: Path) -> Path:

@@ -10,12 +10,10 @@ from pathlib import Path
 import pytest
 from typer.testing import CliRunner
 
-from conftest import require_service
 from test_records_common import make_project
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow]
 REPO = Path(__file__).resolve().parents[1]
-CHROMIUM = Path("/usr/bin/chromium")
 NAMES = ["roster.csv", "xapi-statements.json", "xapi-page.json", "xapi-void.jsonl"]
 
 
@@ -62,18 +60,6 @@ def built(tmp_path_factory: pytest.TempPathFactory) -> dict:
             else:
                 os.environ[k] = v
     return {"site": tmp / "out" / "testville", "valid": valid, "revoked": revoked, "expired": expired}
-
-
-@pytest.fixture(scope="module")
-def browser():
-    require_service(CHROMIUM.exists(), "chromium not installed (apt-get install chromium)")
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as p:
-        b = p.chromium.launch(executable_path=str(CHROMIUM), headless=True,
-                              args=["--no-sandbox", "--disable-gpu", "--disable-background-networking"])
-        yield b
-        b.close()
 
 
 def _check(browser, site: Path, text: str, code: str = "") -> tuple[str, str]:

@@ -11,11 +11,8 @@ from pathlib import Path
 import pytest
 from typer.testing import CliRunner
 
-from conftest import REPO, require_service
+from conftest import REPO
 
-CHROMIUM = Path("/usr/bin/chromium")
-ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
-        "--no-first-run", "--disable-sync"]
 MODULE = "city-data-basics"
 
 
@@ -91,16 +88,6 @@ def test_the_facilitator_view_has_the_answers_and_no_self_check(sites: Path) -> 
     assert 'class="cc-quiz' not in html
     assert _module().assessment.questions[0].answer[:30] in html
 
-
-@pytest.fixture(scope="module")
-def browser():
-    require_service(CHROMIUM.exists(), "chromium not installed (apt-get install chromium)")
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as p:
-        b = p.chromium.launch(executable_path=str(CHROMIUM), args=ARGS, headless=True)
-        yield b
-        b.close()
 
 
 @pytest.mark.browser

@@ -11,7 +11,7 @@ import pytest
 import yaml
 from typer.testing import CliRunner
 
-from conftest import REPO, require_service
+from conftest import REPO
 
 pytestmark = pytest.mark.slow
 CURRICULUM = "smart-city-foundations"
@@ -153,20 +153,7 @@ def test_unknown_city_string_key_is_refused(tmp_path: Path) -> None:
 
 # ------------------------------------------------------------------ real Chromium + axe-core
 
-CHROMIUM = Path("/usr/bin/chromium")
-ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
-        "--no-first-run", "--disable-sync"]
 
-
-@pytest.fixture(scope="module")
-def browser():
-    require_service(CHROMIUM.exists(), "chromium not installed (apt-get install chromium)")
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as p:
-        b = p.chromium.launch(executable_path=str(CHROMIUM), args=ARGS, headless=True)
-        yield b
-        b.close()
 
 
 def pages_of(project: Path, city: str) -> list[str]:
