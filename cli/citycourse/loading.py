@@ -695,22 +695,11 @@ def load_library(paths: Iterable[Path], *, check: bool = True, cache: ParseCache
     With a `cache`, files whose bytes are unchanged since the last run are not
     parsed again (see `citycourse.parse_cache`).
     """
-    import gc
+    from citycourse.gcpause import paused_gc
 
     library = Library()
-    # Loading allocates many short-lived YAML nodes while the library keeps every model:
-    # the cyclic GC would rescan those models again and again. Nothing here makes cycles,
-    # so it is paused, and what survives is moved to the oldest generation unscanned
-    # (freeze + unfreeze) rather than examined all at once when the GC resumes.
-    gc_was_enabled = gc.isenabled()
-    gc.disable()
-    try:
+    with paused_gc():  # many short-lived YAML nodes while the library keeps every model
         _load_files(library, paths, cache)
-    finally:
-        gc.freeze()
-        gc.unfreeze()
-        if gc_was_enabled:
-            gc.enable()
     if cache is not None:
         cache.save()
     if check:

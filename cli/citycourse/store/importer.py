@@ -301,7 +301,8 @@ def import_files(
     `options` are reading options the readers understand: `sheet`, `date_order`,
     `project_date_order`, `locale`, `max_score`, `moodle_states`.
     """
-    from citycourse.records.detect import detect, reader_for
+    from citycourse.records.detect import detect
+    from citycourse.records.parallel import read_items
 
     problems: list[Problem] = []
     plan: list[tuple[Path, str]] = []
@@ -319,7 +320,9 @@ def import_files(
         raise RecordError(f"{len(problems)} file(s) cannot be imported; nothing was stored", problems=problems)
     summary = ImportSummary(dry_run=dry_run)
     context: dict[str, Any] = {**(options or {}), "city": city}
-    with store.engine.connect() as conn:
+    from citycourse.gcpause import paused_gc
+
+    with paused_gc(), store.engine.connect() as conn:
         transaction = conn.begin()
         try:
             importer = Importer(conn, module_titles, city)
@@ -330,7 +333,8 @@ def import_files(
                 batch = _Batch()
                 try:
                     context["notes"] = file_summary.notes
-                    for item in reader_for(file_fmt)(path, context):
+                    context.pop("position", None)
+                    for item in read_items(file_fmt, path, context):
                         if problems:
                             continue  # keep checking the file, store nothing
                         importer.add(batch, file_summary, item, source, file_fmt)
@@ -338,7 +342,9 @@ def import_files(
                             importer.flush(batch, file_summary)
                             if on_batch:
                                 handle = context.get("handle")  # set by the reader that opened the file
-                                position = getattr(handle, "buffer", handle).tell() if handle is not None and not handle.closed else None
+                                position = context.get("position")  # or sent by a reader in another process
+                                if position is None and handle is not None and not handle.closed:
+                                    position = getattr(handle, "buffer", handle).tell()
                                 on_batch(str(path), file_summary.read, position)
                     if not problems:
                         importer.flush(batch, file_summary)
