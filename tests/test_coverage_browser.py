@@ -10,7 +10,7 @@ import pytest
 from typer.testing import CliRunner
 
 from conftest import REPO
-from test_site_reader_browser import _open, browser, page  # noqa: F401 - shared browser fixtures
+from test_site_reader_browser import _open, page  # noqa: F401 - shared page fixture (browser: conftest)
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow]
 
