@@ -49,8 +49,13 @@ def invoke(runner: CliRunner, monkeypatch: pytest.MonkeyPatch):
 def project(tmp_path: Path) -> Path:
     """A copy of the shipped project (modules, curricula, references, mkdocs.yml) in a temp folder."""
     target = tmp_path / "project"
-    target.mkdir()
-    for name in ("modules", "curricula", "references"):
+    return copy_shipped_project(target)
+
+
+def copy_shipped_project(target: Path, *extra: str) -> Path:
+    """The shipped modules, curricula, references (and `extra` folders) and mkdocs.yml, copied to `target`."""
+    target.mkdir(parents=True, exist_ok=True)
+    for name in ("modules", "curricula", "references", *extra):
         shutil.copytree(REPO / name, target / name)
     shutil.copy(REPO / "mkdocs.yml", target / "mkdocs.yml")
     return target

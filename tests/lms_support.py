@@ -3,7 +3,6 @@ server on 127.0.0.1 (Python's http.server) and real headless Chromium."""
 
 from __future__ import annotations
 
-import shutil
 import threading
 import zipfile
 from collections.abc import Callable, Iterator
@@ -15,14 +14,6 @@ from typer.testing import CliRunner
 
 from conftest import CHROMIUM, CHROMIUM_ARGS as ARGS, REPO, require_service
 
-
-
-def copy_project(target: Path) -> Path:
-    target.mkdir(parents=True)
-    for name in ("modules", "curricula", "references"):
-        shutil.copytree(REPO / name, target / name)
-    shutil.copy(REPO / "mkdocs.yml", target / "mkdocs.yml")
-    return target
 
 
 def package(project: Path, out: Path, fmt: str, *extra: str, city: str = "puerto-alon") -> tuple[int, str]:

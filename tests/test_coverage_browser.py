@@ -3,13 +3,12 @@ violation, its tables fit (the site turns wide tables into cards on phones), no 
 
 from __future__ import annotations
 
-import shutil
 from pathlib import Path
 
 import pytest
 from typer.testing import CliRunner
 
-from conftest import REPO
+from conftest import copy_shipped_project
 from test_site_reader_browser import _open, page  # noqa: F401 - shared page fixture (browser: conftest)
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow]
@@ -21,10 +20,7 @@ def coverage_sites(tmp_path_factory: pytest.TempPathFactory) -> Path:
     from citycourse.app import app
 
     project = tmp_path_factory.mktemp("coverage") / "project"
-    project.mkdir()
-    for name in ("modules", "curricula", "references", "competencies"):
-        shutil.copytree(REPO / name, project / name)
-    shutil.copy(REPO / "mkdocs.yml", project / "mkdocs.yml")
+    copy_shipped_project(project, "competencies")
     out = project / "out"
     for city in ("saen-dao", "puerto-alon"):
         result = CliRunner().invoke(app, ["build", "smart-city-foundations", "--city", city, "--out", str(out),

@@ -14,8 +14,8 @@ from pathlib import Path
 import pytest
 from typer.testing import CliRunner
 
-from conftest import write
-from lms_support import answer_self_check, chromium, copy_project, package, right_choices, serve, unpack
+from conftest import copy_shipped_project, write
+from lms_support import answer_self_check, chromium, package, right_choices, serve, unpack
 
 NS = "{https://w3id.org/xapi/profiles/cmi5/v1/CourseStructure.xsd}"
 XSD = Path(__file__).resolve().parent.parent / "cli" / "citycourse" / "package" / "schemas" / "cmi5" / "CourseStructure.xsd"
@@ -30,7 +30,7 @@ UUID = re.compile(r"^[0-9a-f]{8}-[0-9a-f]{4}-[1-5][0-9a-f]{3}-[89ab][0-9a-f]{3}-
 @pytest.fixture(scope="module")
 def built(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, Path]:
     root = tmp_path_factory.mktemp("cmi5")
-    project = copy_project(root / "project")
+    project = copy_shipped_project(root / "project")
     code, output = package(project, root / "out", "cmi5", "--iri-base", "https://training.puerto-alon.example/course/")
     assert code == 0, output
     return project, root / "out"

@@ -10,7 +10,8 @@ from pathlib import Path
 
 import pytest
 
-from lms_support import answer_self_check, chromium, copy_project, package, right_choices, serve, unpack
+from conftest import copy_shipped_project
+from lms_support import answer_self_check, chromium, package, right_choices, serve, unpack
 
 CP = "{http://www.imsproject.org/xsd/imscp_rootv1p1p2}"
 ADLCP = "{http://www.adlnet.org/xsd/adlcp_rootv1p2}"
@@ -19,7 +20,7 @@ ADLCP = "{http://www.adlnet.org/xsd/adlcp_rootv1p2}"
 @pytest.fixture(scope="module")
 def built(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, Path]:
     root = tmp_path_factory.mktemp("scorm")
-    project = copy_project(root / "project")
+    project = copy_shipped_project(root / "project")
     code, output = package(project, root / "planner.zip", "scorm12", "--role", "planner")
     assert code == 0, output
     assert "planner.zip (scorm12, 8 modules" in " ".join(output.split())

@@ -5,13 +5,12 @@ from __future__ import annotations
 
 import hashlib
 import re
-import shutil
 from pathlib import Path
 
 import pytest
 from typer.testing import CliRunner
 
-from conftest import REPO
+from conftest import REPO, copy_shipped_project
 
 MODULE = "city-data-basics"
 
@@ -54,10 +53,7 @@ def sites(tmp_path_factory: pytest.TempPathFactory) -> Path:
     from citycourse.app import app
 
     project = tmp_path_factory.mktemp("quiz") / "project"
-    project.mkdir()
-    for name in ("modules", "curricula", "references"):
-        shutil.copytree(REPO / name, project / name)
-    shutil.copy(REPO / "mkdocs.yml", project / "mkdocs.yml")
+    copy_shipped_project(project)
     out = project / "out"
     for extra in ([], ["--facilitator"]):
         result = CliRunner().invoke(app, ["build", "smart-city-foundations", "--city", "puerto-alon", "--out", str(out),

@@ -2,14 +2,13 @@
 
 from __future__ import annotations
 
-import shutil
 import zipfile
 from pathlib import Path
 
 import pytest
 from typer.testing import CliRunner
 
-from conftest import REPO
+from conftest import copy_shipped_project
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow]
 
@@ -20,10 +19,7 @@ def site(tmp_path_factory: pytest.TempPathFactory) -> Path:
     from citycourse.app import app
 
     project = tmp_path_factory.mktemp("browser") / "project"
-    project.mkdir()
-    for name in ("modules", "curricula", "references"):
-        shutil.copytree(REPO / name, project / name)
-    shutil.copy(REPO / "mkdocs.yml", project / "mkdocs.yml")
+    copy_shipped_project(project)
     out = project / "out"
     result = CliRunner().invoke(
         app, ["build", "smart-city-foundations", "--city", "puerto-alon", "--zip", "--out", str(out), "-C", str(project)],

@@ -4,13 +4,12 @@ from __future__ import annotations
 
 import hashlib
 import re
-import shutil
 from pathlib import Path
 
 import pytest
 from typer.testing import CliRunner
 
-from conftest import REPO
+from conftest import REPO, copy_shipped_project
 
 pytestmark = pytest.mark.slow
 CURRICULUM = "smart-city-foundations"
@@ -19,14 +18,6 @@ EXTERNAL_ASSET = re.compile(
     r"<(?:link|script|img|source|iframe|audio|video)\b[^>]*\b(?:src|href)\s*=\s*[\"']?(?:https?:)?//", re.IGNORECASE
 )
 CSS_EXTERNAL = re.compile(r"(?:url\(\s*[\"']?|@import\s+[\"'])(?:https?:)?//", re.IGNORECASE)
-
-
-def copy_project(target: Path) -> Path:
-    target.mkdir(parents=True)
-    for name in ("modules", "curricula", "references"):
-        shutil.copytree(REPO / name, target / name)
-    shutil.copy(REPO / "mkdocs.yml", target / "mkdocs.yml")
-    return target
 
 
 def run_build(project: Path, *args: str):
@@ -61,7 +52,7 @@ def words(text: str, n: int = 5) -> str:
 @pytest.fixture(scope="module")
 def built(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """Every shipped city (learner view, --all --jobs 2) and ben-may's facilitator view, built once."""
-    project = copy_project(tmp_path_factory.mktemp("site") / "project")
+    project = copy_shipped_project(tmp_path_factory.mktemp("site") / "project")
     out = project / "out"
     result = run_build(project, "--all", "--jobs", "2", "--out", str(out))
     assert result.exit_code == 0, result.output

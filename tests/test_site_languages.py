@@ -4,14 +4,13 @@ city display strings, a Khmer site, and axe-core in real Chromium in English, Vi
 from __future__ import annotations
 
 import re
-import shutil
 from pathlib import Path
 
 import pytest
 import yaml
 from typer.testing import CliRunner
 
-from conftest import REPO
+from conftest import copy_shipped_project
 
 pytestmark = pytest.mark.slow
 CURRICULUM = "smart-city-foundations"
@@ -47,10 +46,7 @@ def project(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """The shipped project with ben-may (vi), saen-dao (th), puerto-alon (en) built, and ben-may's
     facilitator site; plus a Khmer city made from saen-dao."""
     root = tmp_path_factory.mktemp("languages") / "project"
-    root.mkdir()
-    for name in ("modules", "curricula", "references"):
-        shutil.copytree(REPO / name, root / name)
-    shutil.copy(REPO / "mkdocs.yml", root / "mkdocs.yml")
+    copy_shipped_project(root)
     khmer = yaml.safe_load((root / "curricula" / "cities" / "saen-dao.yaml").read_text(encoding="utf-8"))
     khmer.update(id="kampong-sela", name="Kampong Sela", country="KH", languages=["km", "en"],
                  strings={"contact": "ទាក់ទង"})
@@ -138,10 +134,7 @@ def test_khmer_site_is_khmer_and_city_strings_override(project: Path) -> None:
 
 def test_unknown_city_string_key_is_refused(tmp_path: Path) -> None:
     root = tmp_path / "project"
-    root.mkdir()
-    for name in ("modules", "curricula", "references"):
-        shutil.copytree(REPO / name, root / name)
-    shutil.copy(REPO / "mkdocs.yml", root / "mkdocs.yml")
+    copy_shipped_project(root)
     city = root / "curricula" / "cities" / "ben-may.yaml"
     city.write_text(city.read_text(encoding="utf-8") + "strings:\n  fictional_markr: (giả định)\n", encoding="utf-8")
     from citycourse.app import app

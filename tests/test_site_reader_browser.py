@@ -5,13 +5,12 @@ and the workbook printed to A4."""
 from __future__ import annotations
 
 import re
-import shutil
 from pathlib import Path
 
 import pytest
 from typer.testing import CliRunner
 
-from conftest import REPO
+from conftest import REPO, copy_shipped_project
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow]
 WIDTHS = (390, 1280)
@@ -23,10 +22,7 @@ def sites(tmp_path_factory: pytest.TempPathFactory) -> Path:
     from citycourse.app import app
 
     project = tmp_path_factory.mktemp("reader") / "project"
-    project.mkdir()
-    for name in ("modules", "curricula", "references"):
-        shutil.copytree(REPO / name, project / name)
-    shutil.copy(REPO / "mkdocs.yml", project / "mkdocs.yml")
+    copy_shipped_project(project)
     out = project / "out"
     exports = sorted((REPO / "examples" / "puerto-alon").glob("*.csv")) + sorted(
         (REPO / "examples" / "puerto-alon").glob("*.jsonl"))

@@ -2,13 +2,12 @@
 
 from __future__ import annotations
 
-import shutil
 from pathlib import Path
 
 import pytest
 from typer.testing import CliRunner
 
-from conftest import REPO
+from conftest import copy_shipped_project
 
 pytestmark = [pytest.mark.slow]
 
@@ -20,10 +19,7 @@ def test_workbook_pdf_has_every_module_of_the_track_in_order_each_from_a_new_pag
     from citycourse.render.workbook_pdf import workbook_pdfs
 
     project = tmp_path / "project"
-    project.mkdir()
-    for name in ("modules", "curricula", "references"):
-        shutil.copytree(REPO / name, project / name)
-    shutil.copy(REPO / "mkdocs.yml", project / "mkdocs.yml")
+    copy_shipped_project(project)
     out = project / "out"
     result = CliRunner().invoke(app, ["build", "smart-city-foundations", "--city", "puerto-alon", "--out", str(out),
                                       "-C", str(project)], catch_exceptions=False)
@@ -54,10 +50,7 @@ def test_build_pdf_without_weasyprint_builds_the_site_and_says_how_to_get_pdfs(
 
     monkeypatch.setitem(sys.modules, "weasyprint", None)  # as if the extra were not installed
     project = tmp_path / "project"
-    project.mkdir()
-    for name in ("modules", "curricula", "references"):
-        shutil.copytree(REPO / name, project / name)
-    shutil.copy(REPO / "mkdocs.yml", project / "mkdocs.yml")
+    copy_shipped_project(project)
     out = project / "out"
     result = CliRunner().invoke(app, ["build", "smart-city-foundations", "--city", "puerto-alon", "--out", str(out),
                                       "--pdf", "-C", str(project)])
