@@ -61,13 +61,6 @@ class SurveyFormat(str, Enum):
     json = "json"
 
 
-class ProgrammeFormat(str, Enum):
-    table = "table"
-    json = "json"
-    csv = "csv"
-    md = "md"
-
-
 RoleOpt = Annotated[Optional[list[str]], typer.Option("--role", help="Only this role (repeatable).")]
 OutOpt = Annotated[Optional[Path], typer.Option("--out", "-o", help="Write to this file (default: standard output).")]
 

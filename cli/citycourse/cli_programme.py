@@ -8,15 +8,15 @@ from typing import Annotated, Optional
 
 import typer
 
-from citycourse.clikit import ProjectOpt, console, err_console, open_project
-from citycourse.cli_competencies import OutOpt, ProgrammeFormat, _csv, _emit
+from citycourse.cli_competencies import OutOpt, _csv, _emit
+from citycourse.clikit import ProjectOpt, ReportFormat, console, err_console, open_project
 
 
 def programme_cmd(
     curriculum: Annotated[
         Optional[list[str]], typer.Option("--curriculum", help="Only this curriculum (repeatable; default: all).")
     ] = None,
-    output: Annotated[ProgrammeFormat, typer.Option("--format", "-f")] = ProgrammeFormat.table,
+    output: Annotated[ReportFormat, typer.Option("--format", "-f")] = ReportFormat.table,
     out: OutOpt = None,
     store: Annotated[
         Optional[str], typer.Option("--store", help="Records store URL (default: $CITYCOURSE_STORE, else the project's).")
@@ -44,11 +44,11 @@ def programme_cmd(
             opened.close()
     for warning in warnings:
         err_console.print(f"[yellow]warning:[/] {warning}")
-    if output is ProgrammeFormat.json:
+    if output is ReportFormat.json:
         _emit(json.dumps(programme_dict(rows, warnings), ensure_ascii=False, indent=2) + "\n", out)
-    elif output is ProgrammeFormat.csv:
+    elif output is ReportFormat.csv:
         _emit(_csv(COLUMNS, [r.cells() for r in rows]), out)
-    elif output is ProgrammeFormat.md:
+    elif output is ReportFormat.md:
         _emit(programme_markdown(rows, warnings), out)
     else:
         from rich.table import Table

@@ -9,7 +9,7 @@ from typing import Annotated, Any, Optional
 
 import typer
 
-from citycourse.clikit import CityOpt, ProjectOpt, console, err_console, guarded, open_project
+from citycourse.clikit import CityOpt, ProjectOpt, ReportFormat, console, err_console, guarded, open_project
 
 records_app = typer.Typer(help="Import exported training records; map titles to modules; review the quarantine.",
                           no_args_is_help=True)
@@ -67,13 +67,6 @@ class By(str, Enum):
     learner = "learner"
     module = "module"
     role = "role"
-
-
-class ProgressFormat(str, Enum):
-    table = "table"
-    csv = "csv"
-    json = "json"
-    md = "md"
 
 
 StoreOpt = Annotated[
@@ -266,7 +259,7 @@ def progress_cmd(
     city: CityOpt,
     curriculum: Annotated[Optional[str], typer.Option("--curriculum", help="Curriculum id (default: the only one).")] = None,
     by: Annotated[By, typer.Option("--by", help="learner, module or role.")] = By.learner,
-    output: Annotated[ProgressFormat, typer.Option("--format", "-f")] = ProgressFormat.table,
+    output: Annotated[ReportFormat, typer.Option("--format", "-f")] = ReportFormat.table,
     store: StoreOpt = None,
     project_dir: ProjectOpt = None,
 ) -> None:
@@ -277,15 +270,15 @@ def progress_cmd(
     plan, url = _plan(city, curriculum, store, project_dir)
     with open_store(url, create=False) as opened:
         progress = ProgressStream(plan, opened)  # learners are written as they are read
-        if output is ProgressFormat.json:
+        if output is ReportFormat.json:
             write_json(progress, console.file)
-        elif output is ProgressFormat.csv:
+        elif output is ReportFormat.csv:
             write_csv(progress, by.value, console.file)
-        elif output is ProgressFormat.md:
+        elif output is ReportFormat.md:
             write_markdown(progress, by.value, console.file)
         else:
             _progress_table(progress, by.value)
-        if output is ProgressFormat.json or by is By.role:
+        if output is ReportFormat.json or by is By.role:
             for warning in progress.warnings:
                 err_console.print(f"[yellow]warning[/]: {warning}")
 

@@ -9,6 +9,7 @@ import functools
 import json
 import sys
 from collections.abc import Callable
+from enum import Enum
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated, Any, Optional, TypeVar
 
@@ -154,3 +155,12 @@ def plan_inputs(
 
 def is_terminal() -> bool:
     return sys.stdout.isatty()
+
+
+class ReportFormat(str, Enum):
+    """`--format` of the commands that print a report: a Rich table, CSV, JSON or Markdown."""
+
+    table = "table"
+    csv = "csv"
+    json = "json"
+    md = "md"
